@@ -1,0 +1,25 @@
+"""Template context shared by every page: the navigation the user may open."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from anhuan.organizations.models import STAFF_ROLES
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    groups = [(_("Home"), [(_("Home"), reverse("home"))])]
+    if user.role in STAFF_ROLES:
+        groups.append(
+            (
+                _("Heavy-pollution weather response"),
+                [
+                    (_("Warnings"), reverse("pollution:warning-list")),
+                    (_("Reduction lists"), reverse("pollution:list-index")),
+                ],
+            )
+        )
+        groups.append((_("Enterprise files"), [(_("Enterprises"), reverse("enterprises:list"))]))
+    return {"nav_groups": groups}

@@ -1,0 +1,15 @@
+import pytest
+
+
+@pytest.mark.django_db
+def test_home_redirects_anonymous_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_home_renders_for_officer(client, personas):
+    client.force_login(personas["city_ee_officer"])
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "邢台市生态环境局" in response.content.decode()
