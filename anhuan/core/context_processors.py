@@ -16,8 +16,8 @@ def navigation(request):
             (
                 _("Heavy-pollution weather response"),
                 [
-                    (_("Warnings"), reverse("pollution:warning-list")),
-                    (_("Reduction lists"), reverse("pollution:list-index")),
+                    (_("Warnings"), "/pollution/warnings/"),
+                    (_("Reduction lists"), "/pollution/lists/"),
                 ],
             )
         )

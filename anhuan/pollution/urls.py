@@ -1,8 +1,8 @@
-from django.urls import path
-from django.views.generic import TemplateView
+from django.urls import include, path
 
 app_name = "pollution"
 urlpatterns = [
-    path("warnings/", TemplateView.as_view(template_name="pollution/placeholder.html"), name="warning-list"),
-    path("lists/", TemplateView.as_view(template_name="pollution/placeholder.html"), name="list-index"),
+    path("", include("anhuan.pollution.urls_imports")),
+    path("", include("anhuan.pollution.urls_warnings")),
+    path("", include("anhuan.pollution.urls_consultations")),
 ]
