@@ -40,4 +40,4 @@ test-pg: install browser messages
 	  DJANGO_SETTINGS_MODULE=anhuan.settings_test $(UV) run --frozen pytest
 
 bench: install
-	ANHUAN_MODE=test $(PY) -m anhuan.bench
+	$(PY) -m anhuan.bench
