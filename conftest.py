@@ -15,6 +15,8 @@ def make_user(username, department=None, region_code=None, role=Role.OFFICER, en
     if department is not None:
         region = Region.objects.get(code=region_code) if region_code else Region.objects.get(kind="city")
         agency = Agency.objects.get(department=department, region=region)
+    if enterprise is not None:
+        role = Role.ENTERPRISE
     user = User.objects.create_user(username=username, password=username, role=role, agency=agency, last_name=username)
     if enterprise is not None:
         from anhuan.enterprises.models import EnterpriseContact
@@ -51,3 +53,53 @@ def region_a(db):
 @pytest.fixture
 def region_b(db):
     return Region.objects.get(code=REGION_B)
+
+
+# --- Browser tests -------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+# Flags that keep Chromium from calling home; the machine has no internet.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+]
+
+
+@pytest.fixture
+def browser_page(live_server):
+    """A Playwright page in Debian's Chromium, recording every request URL it makes.
+
+    Playwright's synchronous API runs an event loop in this thread, so Django's
+    guard against database calls from async code is lifted for the test.
+    """
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    requested = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True)
+        context.on("request", lambda request: requested.append(request.url))
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.requested_urls = requested
+        try:
+            yield page
+        finally:
+            # The test body got its own connections inside the event loop; close them
+            # so PostgreSQL can drop the test database afterwards.
+            from django.db import connections
+
+            connections.close_all()
+            context.close()
+            browser.close()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

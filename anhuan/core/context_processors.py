@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anhuan.organizations.models import STAFF_ROLES
+from anhuan.organizations.scope import enterprise_id_of
 
 
 def navigation(request):
@@ -22,4 +23,7 @@ def navigation(request):
             )
         )
         groups.append((_("Enterprise files"), [(_("Enterprises"), reverse("enterprises:list"))]))
+    own = enterprise_id_of(user)
+    if own is not None:
+        groups.append((_("Enterprise files"), [(_("My enterprise"), reverse("enterprises:detail", args=[own]))]))
     return {"nav_groups": groups}

@@ -4,5 +4,9 @@ from anhuan.enterprises import views
 
 app_name = "enterprises"
 urlpatterns = [
-    path("", views.EnterpriseListView.as_view(), name="list"),
+    path("", views.enterprise_list, name="list"),
+    path("export/", views.enterprise_export, name="export"),
+    path("new/", views.enterprise_create, name="create"),
+    path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
 ]

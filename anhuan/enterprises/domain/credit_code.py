@@ -23,8 +23,10 @@ class CreditCodeError(ValueError):
 
 
 def normalize(raw):
-    """Fold full-width characters to half-width, drop all white space, upper-case."""
+    """Fold full-width characters to half-width, drop white space and zero-width marks, upper-case."""
     text = unicodedata.normalize("NFKC", str(raw or ""))
+    # Zero-width spaces and BOMs come along when codes are pasted from web pages.
+    text = text.replace("\u200b", "").replace("\ufeff", "")
     return "".join(text.split()).upper()
 
 

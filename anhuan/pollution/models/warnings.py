@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anhuan.core.timeutil import format_local
 from anhuan.organizations.scope import enterprise_id_of, region_ids_of
 from anhuan.pollution.models.choices import EventKind, WarningLevel, WarningStatus
 
@@ -52,7 +53,7 @@ class PollutionWarning(models.Model):
         ordering = ["-announced_at", "-id"]
 
     def __str__(self):
-        return f"{self.get_level_display()} {self.announced_at:%Y-%m-%d}"
+        return f"{self.get_level_display()} {format_local(self.announced_at, '%Y-%m-%d')}"
 
     def latest_event(self):
         return self.events.order_by("-sequence").first()

@@ -1,0 +1,116 @@
+"""Demo data for `make run`: accounts for every role, the sample reduction list, contacts, one warning.
+
+Loading is idempotent: each step is skipped when its data exists, so a second
+run writes nothing. Supervised data goes through the services, so it carries
+audit entries like data entered by hand. Only ``load_demo`` in demo mode calls this.
+"""
+
+import dataclasses
+import datetime as dt
+import logging
+from pathlib import Path
+
+from django.core.management import call_command, get_commands
+from django.utils import timezone
+
+from anhuan.demo.users import ACCOUNTS, CONTACT_ENTERPRISES, ensure_user
+from anhuan.enterprises.models import Enterprise, EnterpriseContact
+from anhuan.enterprises.services import create_enterprise
+from anhuan.organizations.models import Region, Role
+from anhuan.organizations.services import get_system_user
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+REDUCTION_LIST_FILE = DATA_DIR / "reduction-list-2025.xlsx"
+REDUCTION_LIST_YEAR = 2025
+IMPORT_COMMAND = "import_reduction_list"
+# The demo warning: orange, city-wide, announced this long before it starts, started this long ago.
+WARNING_NOTICE = dt.timedelta(hours=6)
+WARNING_STARTED_AGO = dt.timedelta(hours=2)
+WARNING_ISSUER = "city_ee_officer"
+
+
+@dataclasses.dataclass
+class DemoSummary:
+    """What one run of the loader did; each step reports created, skipped or unavailable."""
+
+    users_created: int = 0
+    users_existing: int = 0
+    reduction_list: str = "skipped"
+    enterprises_created: int = 0
+    contacts_created: int = 0
+    warning: str = "skipped"
+
+
+def load_demo_data(*, import_stdout=None):
+    """Create the demo accounts, list, contacts and warning that do not exist yet; return a DemoSummary."""
+    summary = DemoSummary()
+
+    users = {}
+    for account in ACCOUNTS:
+        user, created = ensure_user(account)
+        users[account.username] = user
+        if created:
+            summary.users_created += 1
+        else:
+            summary.users_existing += 1
+
+    summary.reduction_list = _import_reduction_list(import_stdout)
+
+    for account in ACCOUNTS:
+        if account.role != Role.ENTERPRISE:
+            continue
+        enterprise, created = _ensure_enterprise(account.enterprise_code)
+        summary.enterprises_created += int(created)
+        _link, created = EnterpriseContact.objects.get_or_create(
+            user=users[account.username], defaults={"enterprise": enterprise}
+        )
+        summary.contacts_created += int(created)
+
+    summary.warning = _issue_demo_warning(users[WARNING_ISSUER])
+    logger.info("Demo data loaded: %s", summary)
+    return summary
+
+
+def _import_reduction_list(stdout):
+    # The importer belongs to the pollution app; without it the demo still has users and enterprises.
+    if IMPORT_COMMAND not in get_commands():
+        return "unavailable"
+    from anhuan.pollution.models import ReductionList
+
+    if ReductionList.objects.filter(year=REDUCTION_LIST_YEAR).exists():
+        return "skipped"
+    options = {"stdout": stdout} if stdout is not None else {}
+    call_command(IMPORT_COMMAND, str(REDUCTION_LIST_FILE), "--year", str(REDUCTION_LIST_YEAR), **options)
+    return "created"
+
+
+def _ensure_enterprise(credit_code):
+    existing = Enterprise.objects.filter(credit_code=credit_code).first()
+    if existing is not None:
+        return existing, False
+    data = dict(CONTACT_ENTERPRISES[credit_code])
+    region = Region.objects.get(code=data.pop("region_code"))
+    enterprise = create_enterprise(actor=get_system_user(), credit_code=credit_code, region=region, **data)
+    return enterprise, True
+
+
+def _issue_demo_warning(issuer):
+    try:
+        from anhuan.pollution.services.warnings import issue_warning
+    except ImportError:
+        return "unavailable"
+    from anhuan.pollution.models import PollutionWarning, WarningLevel
+
+    if PollutionWarning.objects.exists():
+        return "skipped"
+    starts_at = timezone.now().replace(minute=0, second=0, microsecond=0) - WARNING_STARTED_AGO
+    issue_warning(
+        actor=issuer,
+        level=WarningLevel.ORANGE,
+        announced_at=starts_at - WARNING_NOTICE,
+        starts_at=starts_at,
+        document_number=f"邢重污染指〔{timezone.localtime(starts_at).year}〕3号",
+    )
+    return "created"
