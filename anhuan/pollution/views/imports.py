@@ -62,7 +62,7 @@ class ImportUploadForm(forms.Form):
 
 
 def _forbidden(request, message):
-    return render(request, "pollution/imports/forbidden.html", {"message": message}, status=403)
+    return render(request, "403.html", {"message": message}, status=403)
 
 
 def _season_label(year):

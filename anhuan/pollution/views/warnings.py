@@ -33,7 +33,7 @@ STATUS_TAGS = {WarningStatus.IN_FORCE: "tag-orange", WarningStatus.LIFTED: "tag-
 
 
 def _forbidden(request, message):
-    return render(request, "pollution/warnings/forbidden.html", {"message": message}, status=403)
+    return render(request, "403.html", {"message": message}, status=403)
 
 
 def _may_read(user):
