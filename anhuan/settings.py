@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "anhuan.core",
     "anhuan.organizations",
     "anhuan.enterprises",
+    "anhuan.experts",
     "anhuan.pollution",
 ]
 

@@ -13,4 +13,6 @@ urlpatterns = [
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("enterprises/", include("anhuan.enterprises.urls")),
     path("pollution/", include("anhuan.pollution.urls")),
+    path("experts/", include("anhuan.experts.urls")),
+    path("", include("anhuan.core.urls")),
 ]
