@@ -187,6 +187,19 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Anhuan data-exchange API", "VERSION": "1.0.0"}
 
+# --- E-mail ----------------------------------------------------------------------
+# Without EMAIL_HOST no e-mail is sent; notifications stay in the inbox.
+
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "anhuan@localhost")
+# Public address of the platform, for links in e-mails, e.g. http://anhuan.example.gov.cn
+ANHUAN_SITE_URL = env_str("ANHUAN_SITE_URL", "")
+
 # --- Logging ------------------------------------------------------------------
 
 LOGGING = {

@@ -1,29 +1,71 @@
-"""Template context shared by every page: the navigation the user may open."""
+"""Template context shared by every page: the navigation the user may open and the unread count.
 
-from django.urls import reverse
+A link appears only when its URL name resolves, so the navigation keeps working
+while pages are added app by app.
+"""
+
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from anhuan.core.notifications import unread_count
 from anhuan.organizations.models import STAFF_ROLES
 from anhuan.organizations.scope import enterprise_id_of
+
+
+def url_or_none(name, *args, query=""):
+    """Return the URL of ``name`` (plus ``query``), or None when no such URL is configured."""
+    try:
+        return reverse(name, args=args) + query
+    except NoReverseMatch:
+        return None
+
+
+def _links(*candidates):
+    return [(label, url) for label, url in candidates if url]
+
+
+def _staff_groups():
+    return [
+        (_("Heavy-pollution weather response"), _links(
+            (_("Warnings"), url_or_none("pollution:warning-list")),
+            (_("Reduction lists"), url_or_none("pollution:list-index")),
+            (_("On-site guidance"), url_or_none("pollution:onsite-list")),
+            (_("Duty rosters"), url_or_none("pollution:roster-list")),
+            (_("Maintenance approvals"), url_or_none("pollution:maintenance-list")),
+        )),
+        (_("Enterprise files"), _links((_("Enterprises"), url_or_none("enterprises:list")))),
+        (_("Expert pool"), _links((_("Experts"), url_or_none("experts:list")))),
+    ]
+
+
+def _contact_group(user, enterprise_id):
+    # Documents and rosters belong to a warning: link the latest one in force covering the enterprise.
+    from anhuan.pollution.models import PollutionWarning
+
+    warning_id = (
+        PollutionWarning.objects.visible_to(user).in_force().order_by("-starts_at", "-id").values_list("id", flat=True).first()
+    )
+    portal = url_or_none("pollution:portal-home")
+    documents = url_or_none("pollution:portal-documents", warning_id) if warning_id else None
+    roster = url_or_none("pollution:portal-roster", warning_id) if warning_id else None
+    return (_("My enterprise"), _links(
+        (_("Enterprise home"), portal),
+        (_("Shutdown plans and response plans"), documents),
+        (_("Duty roster"), roster),
+        (_("Maintenance requests"), url_or_none("pollution:portal-maintenance-list")),
+        (_("Enterprise file"), url_or_none("enterprises:detail", enterprise_id)),
+    ))
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    groups = [(_("Home"), [(_("Home"), reverse("home"))])]
+    groups = [(_("Home"), _links((_("Home"), url_or_none("home")), (_("My to-do items"), url_or_none("todo"))))]
     if user.role in STAFF_ROLES:
-        groups.append(
-            (
-                _("Heavy-pollution weather response"),
-                [
-                    (_("Warnings"), "/pollution/warnings/"),
-                    (_("Reduction lists"), "/pollution/lists/"),
-                ],
-            )
-        )
-        groups.append((_("Enterprise files"), [(_("Enterprises"), reverse("enterprises:list"))]))
+        groups += _staff_groups()
     own = enterprise_id_of(user)
     if own is not None:
-        groups.append((_("Enterprise files"), [(_("My enterprise"), reverse("enterprises:detail", args=[own]))]))
-    return {"nav_groups": groups}
+        groups.append(_contact_group(user, own))
+    groups = [(name, links) for name, links in groups if links]
+    return {"nav_groups": groups, "unread_notifications": unread_count(user), "inbox_url": url_or_none("inbox")}

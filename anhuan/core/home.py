@@ -5,21 +5,18 @@ administrators get a home without supervised data. The page runs a fixed number 
 queries whatever the number of warnings or plan items.
 """
 
-import math
-
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from django.utils.translation import ngettext
 
+import anhuan.core.todo_consultations  # noqa: F401  (registers the consultation provider)
+from anhuan.core.todo import overdue_text, todo_for
 from anhuan.organizations.models import STAFF_ROLES
 from anhuan.pollution.models import Consultation, PlanFlag, PlanItem, PollutionWarning, WarningEvent
-from anhuan.pollution.services.consultations import (
-    SAFETY_FLAGS,
-    area_label,
-    consultation_todo_for,
-    count_items_by_region,
-)
+from anhuan.pollution.services.consultations import SAFETY_FLAGS, area_label, count_items_by_region
 from anhuan.pollution.views.consultations import FLAG_TAGS, LEVEL_TAGS
+
+# The home page shows the first to-do items; the to-do page lists all of them.
+HOME_TODO_LIMIT = 10
 
 
 def home_context(user):
@@ -47,7 +44,8 @@ def home_context(user):
     ]
 
     now = timezone.now()
-    todo = [_todo_row(item, now) for item in consultation_todo_for(user)]
+    every_item = todo_for(user, now)
+    todo = [_todo_row(item, now) for item in every_item[:HOME_TODO_LIMIT]]
     return {
         "supervised": True,
         "warnings": warnings,
@@ -55,7 +53,8 @@ def home_context(user):
         "region_counts": regions,
         "total_items": sum(row["total"] for row in regions),
         "todo": todo,
-        "overdue_count": sum(1 for row in todo if row["overdue"]),
+        "todo_total": len(every_item),
+        "overdue_count": sum(1 for item in every_item if item.is_overdue(now)),
         "safety_flags": [PlanFlag(flag).label for flag in SAFETY_FLAGS],
     }
 
@@ -72,27 +71,18 @@ def _warnings_in_force(user):
 
 
 def _todo_row(item, now):
-    event = item.consultation.event
-    row = {
-        "label": item.label,
+    """Return a to-do item as a home-page row; consultation items also carry their warning level."""
+    event = getattr(item, "event", None)
+    return {
+        "label": item.title,
         "kind": item.kind,
-        "event_id": event.id,
-        "level": event.get_level_display(),
-        "level_tag": LEVEL_TAGS.get(event.level, "tag-grey"),
-        "area": area_label(event),
+        "link": item.link,
+        "detail": item.detail,
+        "event_id": event.id if event else None,
+        "level": event.get_level_display() if event else "",
+        "level_tag": LEVEL_TAGS.get(event.level, "tag-grey") if event else "",
+        "area": area_label(event) if event else item.detail,
         "due_at": item.due_at,
-        "overdue": item.due_at < now,
-        "overdue_text": "",
+        "overdue": item.is_overdue(now),
+        "overdue_text": overdue_text(item.due_at, now),
     }
-    if row["overdue"]:
-        late = now - item.due_at
-        if late.days >= 1:
-            row["overdue_text"] = ngettext("Overdue by %(days)s day", "Overdue by %(days)s days", late.days) % {
-                "days": late.days
-            }
-        else:
-            hours = max(1, math.floor(late.total_seconds() / 3600))
-            row["overdue_text"] = ngettext("Overdue by %(hours)s hour", "Overdue by %(hours)s hours", hours) % {
-                "hours": hours
-            }
-    return row

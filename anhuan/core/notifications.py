@@ -51,5 +51,29 @@ def notify(recipients, *, kind, digest_key, data=None, link=""):
                 count=1, data=data or {}, link=link, updated_at=now, read_at=None, emailed_at=None
             )
 
+
 def unread_count(user):
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def inbox_for(user):
+    """Return the user's notifications, newest first (the last update counts)."""
+    return Notification.objects.filter(recipient=user).order_by("-updated_at", "-id")
+
+
+def mark_read(user, notification_id):
+    """Mark one of the user's notifications as read and return it.
+
+    Raises:
+        Notification.DoesNotExist: no such notification in this user's inbox.
+    """
+    notification = Notification.objects.get(recipient=user, pk=notification_id)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(user):
+    """Mark every unread notification of the user as read; return how many changed."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 _PROVIDERS = []
 
@@ -47,3 +48,15 @@ def todo_for(user, now=None):
     items = [item for provider in _PROVIDERS for item in provider(user)]
     far_future = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
     return sorted(items, key=lambda item: (not item.is_overdue(now), item.due_at or far_future))
+
+
+def overdue_text(due_at, now=None):
+    """Return "Overdue by N days" (whole days), "Overdue by N hours" under a day, or "" when not overdue."""
+    now = now or timezone.now()
+    if due_at is None or due_at >= now:
+        return ""
+    late = now - due_at
+    if late.days >= 1:
+        return ngettext("Overdue by %(days)s day", "Overdue by %(days)s days", late.days) % {"days": late.days}
+    hours = max(1, int(late.total_seconds() // 3600))
+    return ngettext("Overdue by %(hours)s hour", "Overdue by %(hours)s hours", hours) % {"hours": hours}

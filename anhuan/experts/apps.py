@@ -6,3 +6,7 @@ class ExpertsConfig(AppConfig):
     name = "anhuan.experts"
     label = "experts"
     verbose_name = _("Expert pool")
+
+    def ready(self):
+        # Registers the expert actions' labels for the audit history.
+        from anhuan.experts import services  # noqa: F401

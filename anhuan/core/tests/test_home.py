@@ -112,10 +112,11 @@ def test_administrators_get_simple_home(home, city_event, personas, persona):
     assert "信都区" not in html
 
 
-def test_contact_gets_simple_home(home, city_event, enterprise_contact):
-    html = home(enterprise_contact).content.decode()
-    assert 'id="home-simple"' in html
-    assert 'id="warnings"' not in html
+def test_contact_is_sent_to_portal(client, city_event, enterprise_contact):
+    client.force_login(enterprise_contact)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse("pollution:portal-home")
 
 
 def test_expert_sees_warnings_without_todo(home, city_event, personas):

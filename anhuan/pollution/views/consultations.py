@@ -25,6 +25,7 @@ from anhuan.pollution.exports.plan_xlsx import write_plan_xlsx
 from anhuan.pollution.forms.consultations import ConclusionForm, OpinionForm, PlanItemFilterForm
 from anhuan.pollution.models import PlanFlag, WarningLevel
 from anhuan.pollution.services import consultations as services
+from anhuan.pollution.services.adhoc import ACTING_ROLES
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVEL_TAGS = {WarningLevel.YELLOW: "tag-yellow", WarningLevel.ORANGE: "tag-orange", WarningLevel.RED: "tag-red"}
@@ -109,6 +110,7 @@ def render_detail(request, consultation, *, opinion_form=None, conclusion_form=N
         "can_update_conclusion": can_update_conclusion,
         "conclusion_form": conclusion_form,
         "is_leader": user.is_leader,
+        "can_add_adhoc": user.role in ACTING_ROLES and user.agency_id is not None and event.warning.status == "in_force",
         "confirm_blocker": services.confirm_blocker(consultation, user) if user.is_leader else None,
     }
     return render(request, "pollution/consultations/detail.html", context, status=status)
