@@ -158,6 +158,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "anhuan" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files are served only through views that check the scope; never expose
+# MEDIA_ROOT through the web server.
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

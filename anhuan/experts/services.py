@@ -17,7 +17,7 @@ from anhuan.core import audit
 from anhuan.core.errors import NotPermitted, OutOfScope, ValidationFailed
 from anhuan.experts.models import Expert, Specialty
 from anhuan.organizations.models import Department, Region, Role
-from anhuan.organizations.scope import covers_region, region_ids_of, require_department
+from anhuan.organizations.scope import covers_region, region_ids_of
 
 
 @audit.register_actions
@@ -65,7 +65,10 @@ def check_can_manage(actor, department, region):
     """Raise NotPermitted unless ``actor`` may manage an expert of ``department`` in ``region``."""
     if not can_manage_experts(actor):
         raise NotPermitted(_("Only officers and leaders of the agencies may manage the expert pool."))
-    require_department(actor, department)
+    if actor.department != department:
+        raise NotPermitted(_("Only staff of the %(department)s department may manage this expert.") % {
+            "department": Department(department).label
+        })
     if not covers_region(actor, region.id):
         raise NotPermitted(_("County staff may manage only the experts of their own county."))
 

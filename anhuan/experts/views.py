@@ -1,7 +1,7 @@
 """Pages of the expert pool: the filtered list, an expert's page, and the create and edit forms.
 
 Every page reads through ``Expert.objects.visible_to``: an expert outside the user's scope
-answers 404. Only agency staff open these pages; others get 403.
+returns 404. Only agency staff open these pages, and others get 403.
 """
 
 from django.contrib import messages

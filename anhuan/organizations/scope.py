@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from anhuan.core.errors import NotPermitted
-from anhuan.organizations.models import STAFF_ROLES, Level, Role
+from anhuan.organizations.models import STAFF_ROLES, Department, Level, Role
 
 
 def enterprise_id_of(user):
@@ -94,7 +94,7 @@ def require_department(user, department):
     require_staff(user)
     if user.agency.department != department:
         raise NotPermitted(_("Only staff of the %(department)s department may do this.") % {
-            "department": user.agency.get_department_display()
+            "department": Department(department).label
         })
 
 

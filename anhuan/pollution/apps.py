@@ -12,3 +12,5 @@ class PollutionConfig(AppConfig):
         # so pages, commands and the worker all render them.
         import anhuan.pollution.services.adhoc  # noqa: F401
         import anhuan.pollution.services.portal  # noqa: F401
+        import anhuan.pollution.todo_maintenance  # noqa: F401
+        import anhuan.pollution.todo_onsite  # noqa: F401

@@ -62,7 +62,7 @@ notifications.register_kind(KIND_REFERRED, _format_referred)
 notifications.register_kind(KIND_DECIDED, _format_decided)
 
 
-def _step_title(request, user):
+def _step_title(request):
     from anhuan.pollution.models import MaintenanceRequest
 
     if request.status == MaintenanceRequest.Status.EXPERT_REVIEW:
@@ -97,7 +97,7 @@ def maintenance_todo(user):
     return [
         TodoItem(
             kind="maintenance",
-            title=_step_title(request, user),
+            title=_step_title(request),
             link=reverse("pollution:maintenance-detail", args=[request.pk]),
             due_at=request.due_at,
             detail=request.unit,

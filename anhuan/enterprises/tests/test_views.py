@@ -162,8 +162,9 @@ def test_list_query_count_is_fixed(client, personas, region_a, django_assert_num
         register(region_a, f"查询测试企业{number:02d}")
     signed_in(client, personas["city_ee_officer"])
     # Session, user, agency, count, region choices, one page joined with its regions,
-    # and the idle-timeout session save (savepoint, update, release).
-    with django_assert_num_queries(9):
+    # the unread count in the top bar, and the idle-timeout session save (savepoint,
+    # update, release).
+    with django_assert_num_queries(10):
         client.get(LIST_URL)
 
 

@@ -36,15 +36,23 @@ class ShiftForm(forms.Form):
         )
 
 
-ShiftFormSet = forms.formset_factory(ShiftForm, extra=2, can_delete=True, max_num=MAX_SHIFTS, validate_max=True)
+ShiftFormSet = forms.formset_factory(ShiftForm, extra=3, can_delete=True, max_num=MAX_SHIFTS, validate_max=True)
 
 
 def filled_forms(formset):
-    """Return the formset's changed, not deleted forms in page order; their shifts are numbered from 1."""
-    return [
-        form for form in formset.forms
-        if form.has_changed() and not (formset.can_delete and form.cleaned_data.get("DELETE"))
-    ]
+    """Return the formset's forms with any value, not marked for deletion, in page order.
+
+    Their shifts are numbered from 1 in this order. Unchanged rows shown from the saved roster
+    count too, so saving again keeps them.
+    """
+    filled = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", {})
+        if data.get("DELETE"):
+            continue
+        if any(data.get(name) not in (None, "") for name in ShiftForm.base_fields):
+            filled.append(form)
+    return filled
 
 
 STATE_CHOICES = [("", _("All states"))] + [(state, label) for state, label in domain.STATE_NAMES.items()]

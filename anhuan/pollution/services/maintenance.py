@@ -18,7 +18,6 @@ import datetime as dt
 from pathlib import PurePath
 
 from django.db import models, transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +25,6 @@ from django.utils.translation import gettext_lazy
 
 from anhuan.core import audit, policy
 from anhuan.core.errors import NotPermitted, OutOfScope, ValidationFailed
-from anhuan.core.models import AuditEntry
 from anhuan.core.notifications import notify
 from anhuan.core.timeutil import to_local
 from anhuan.enterprises.models import EnterpriseContact

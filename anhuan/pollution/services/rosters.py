@@ -317,7 +317,7 @@ def roster_rows(user, warning_ids, *, region_id=None, state=None):
 
 
 def unconfirmed_counts(user, warning_ids):
-    """Return [{region_id, region_name, total, unconfirmed}] per region, in one query.
+    """Return [{region_id, region_name, total, unconfirmed}] per region with one counting query.
 
     ``total`` counts the (warning, enterprise) pairs that must keep duty, ``unconfirmed`` those
     without a confirmed roster.
@@ -369,12 +369,15 @@ def write_roster_xlsx(rows, target, *, now=None):
     for row in rows:
         shift = row.shift_at(now)
         check = row.last_check
+        answered = ""
+        if check is not None:
+            answered = _("Yes") if check.answered else _("No")
         list_values.append([
             row.region.name, row.enterprise.name, str(row.warning), str(row.state_name),
             shift.person_name if shift else "", shift.person_phone if shift else "",
             shift.leader_name if shift else "", shift.leader_phone if shift else "",
             check.checked_at if check else None,
-            (_("Yes") if check.answered else _("No")) if check else "",
+            answered,
         ])
     excel.write_table(workbook.active, list_columns, list_values, title=_("Duty rosters"), sheet_title=_("Rosters"))
 

@@ -30,6 +30,7 @@ from anhuan.pollution.models import (
 )
 from anhuan.pollution.models.choices import LEVEL_RANK
 from anhuan.pollution.services.plans import derive_plan
+from anhuan.pollution.todo_onsite import notify_onsite_needed
 
 logger = logging.getLogger(__name__)
 
@@ -362,6 +363,9 @@ def _record_event(warning, *, actor, kind, level, whole_city, area, announced_at
     event.regions.set(area)
     derive_plan(event)
     Consultation.objects.create(event=event)
+    if kind != EventKind.LIFT:
+        # The county agencies learn at once which enterprises need a joint visit.
+        notify_onsite_needed(warning)
     return event
 
 

@@ -272,3 +272,22 @@ def test_new_county_officer_is_eligible(onsite, personas):
     newcomer = make_user("newcomer", "environment", REGION_A)
     visit = schedule(personas, onsite, officers=[personas["county_a_em_officer"], newcomer])
     assert newcomer in visit.officers.all()
+
+
+def test_issuing_warning_notifies_county_agencies(db):
+    import datetime as dt
+
+    from anhuan.core.models import Notification
+    from anhuan.core.timeutil import SHANGHAI
+    from anhuan.organizations.services import get_system_user
+    from anhuan.pollution.services.warnings import issue_warning
+    from anhuan.pollution.tests.factories import make_list
+    from conftest import REGION_A, make_user
+    from anhuan.organizations.models import Department
+
+    officer = make_user("xindu_em", Department.EMERGENCY, REGION_A)
+    make_list(entries=[{"enterprise": {"region": REGION_A}, "shutdown_risk": "high"}])
+    announced = dt.datetime(2026, 12, 5, 8, 0, tzinfo=SHANGHAI)
+    issue_warning(actor=get_system_user(), level="red", announced_at=announced, starts_at=announced + dt.timedelta(hours=6))
+
+    assert Notification.objects.filter(recipient=officer, kind="onsite.needed").count() == 1

@@ -1,7 +1,7 @@
 """Pages of joint on-site guidance, the scoped document download, and the contacts' documents page.
 
 Staff pages read through the scoped services: a warning, enterprise, visit or document outside
-the user's scope answers 404. Enterprise contacts reach only their own enterprise's documents.
+the user's scope returns 404. Enterprise contacts reach only their own enterprise's documents.
 """
 
 from django.contrib import messages

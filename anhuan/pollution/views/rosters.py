@@ -1,6 +1,6 @@
 """Duty roster pages: the contact's roster in the portal, and the officers' list, export and detail.
 
-Enterprise contacts open only their own enterprise's roster; any other roster answers 404.
+Enterprise contacts open only their own enterprise's roster; any other roster returns 404.
 Staff read rosters in their region scope; officers and leaders confirm, return and spot-check.
 """
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from anhuan.core import policy
 from anhuan.core.audit import action_label, history_for
 from anhuan.core.errors import DomainError, NotPermitted, OutOfScope, ValidationFailed
 from anhuan.organizations.models import Region
@@ -27,6 +28,7 @@ from anhuan.pollution.forms.rosters import (
     filled_forms,
 )
 from anhuan.pollution.models import DutyRoster, PollutionWarning, WarningStatus
+from anhuan.pollution import todo_rosters
 from anhuan.pollution.services import rosters as service
 
 STATE_TAGS = {
@@ -107,6 +109,7 @@ def portal_roster(request, warning_id):
         "editable": editable,
         "formset": formset,
         "general_errors": general_errors,
+        "min_hours": policy.get(todo_rosters.MIN_COVERAGE_KEY),
         "shifts": roster.shifts.order_by("starts_at", "id") if roster is not None else [],
     })
 
@@ -215,11 +218,12 @@ def roster_detail(request, pk):
         except OutOfScope as exc:
             raise Http404(str(exc.message)) from exc
         except DomainError as exc:
-            form = check_form if action == "spot_check" else return_form
-            field = exc.fields.get("field")
-            form.add_error(field if field in form.fields else None, str(exc.message))
             if action == "confirm":
                 messages.error(request, str(exc.message))
+            else:
+                form = check_form if action == "spot_check" else return_form
+                field = exc.fields.get("field")
+                form.add_error(field if field in form.fields else None, str(exc.message))
 
     history = list(history_for(roster))
     for entry in history:
