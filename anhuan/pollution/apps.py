@@ -14,3 +14,4 @@ class PollutionConfig(AppConfig):
         import anhuan.pollution.services.portal  # noqa: F401
         import anhuan.pollution.todo_maintenance  # noqa: F401
         import anhuan.pollution.todo_onsite  # noqa: F401
+        import anhuan.pollution.todo_rosters  # noqa: F401
