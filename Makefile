@@ -22,14 +22,14 @@ browser:
 
 # Compiled catalogs are committed; recompile when gettext is present.
 messages: install
-	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore=.venv >/dev/null; fi
+	@if command -v msgfmt >/dev/null; then ANHUAN_MODE=test $(PY) manage.py compilemessages --ignore=.venv >/dev/null; fi
 
 run: install messages
 	ANHUAN_MODE=demo $(PY) manage.py migrate --noinput
 	ANHUAN_MODE=demo $(PY) manage.py load_demo
 	ANHUAN_MODE=demo $(PY) manage.py run_huey --workers 2 & \
 	  worker=$$!; trap "kill $$worker" EXIT; \
-	  ANHUAN_MODE=demo $(PY) manage.py runserver $(HOST):$(PORT)
+	  ANHUAN_MODE=demo $(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
 test: install browser messages
 	DJANGO_SETTINGS_MODULE=anhuan.settings_test $(UV) run --frozen pytest

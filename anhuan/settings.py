@@ -26,7 +26,8 @@ if MODE not in {"production", "demo", "test"}:
     raise ImproperlyConfigured(f"ANHUAN_MODE must be production, demo or test, not {MODE!r}")
 DEMO_MODE = MODE == "demo"
 
-DEBUG = env_bool("DJANGO_DEBUG", default=DEMO_MODE)
+# Off in every mode, so even the demo shows the Chinese error pages; set DJANGO_DEBUG=1 to debug.
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if MODE == "production":
@@ -57,12 +58,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "anhuan.core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -158,6 +161,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "anhuan" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# WhiteNoise serves the platform's own assets; production runs `collectstatic` into
+# STATIC_ROOT, the demo and the tests serve them straight from the source tree.
+WHITENOISE_USE_FINDERS = MODE != "production"
 # Uploaded files are served only through views that check the scope; never expose
 # MEDIA_ROOT through the web server.
 MEDIA_ROOT = VAR_DIR / "media"

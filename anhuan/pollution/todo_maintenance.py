@@ -50,11 +50,15 @@ def _format_referred(data, count):
 
 
 def _format_decided(data, count):
+    values = {"count": count, "unit": data.get("unit", ""), "status": data.get("status", "")}
+    if count == 1:
+        return _("Your high-risk maintenance request (%(unit)s) is now %(status)s.") % values
+    # Chinese has one plural form, so singular and plural must carry the same placeholders.
     return ngettext(
-        "Your high-risk maintenance request (%(unit)s) is now %(status)s.",
+        "%(count)s of your high-risk maintenance request has a final decision; the latest (%(unit)s) is %(status)s.",
         "%(count)s of your high-risk maintenance requests have a final decision; the latest (%(unit)s) is %(status)s.",
         count,
-    ) % {"count": count, "unit": data.get("unit", ""), "status": data.get("status", "")}
+    ) % values
 
 
 notifications.register_kind(KIND_SUBMITTED, _format_submitted)

@@ -61,9 +61,9 @@ def test_unknown_mode_fails(tmp_path):
     assert "ImproperlyConfigured" in result.stderr
 
 
-def test_demo_mode_has_debug_on(tmp_path):
+def test_demo_mode_keeps_debug_off(tmp_path):
     result = run_python("import anhuan.settings as s; print(s.DEBUG, s.DEMO_MODE)", tmp_path, ANHUAN_MODE="demo")
-    assert result.stdout.split() == ["True", "True"]
+    assert result.stdout.split() == ["False", "True"]
 
 
 def test_load_demo_refused_in_production(tmp_path):

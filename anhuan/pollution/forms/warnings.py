@@ -72,6 +72,9 @@ class AreaFormMixin:
         missing = not cleaned.get("whole_city") and not cleaned.get("regions")
         if missing and "regions" not in self.errors and self.area_required(cleaned):
             self.add_error("regions", _("Choose at least one region, or the whole city."))
+        if cleaned.get("whole_city") and cleaned.get("regions"):
+            # Silently dropping the ticked regions would issue a city-wide warning by mistake.
+            self.add_error("regions", _("Choose either the whole city or regions, not both."))
         return cleaned
 
     def area(self):

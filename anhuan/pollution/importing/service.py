@@ -286,6 +286,7 @@ def _write(checked, *, year, actor, job):
     job.progress = DONE
     job.total_rows = checked.rows_read
     job.entries_written = counts.entries_written
+    job.entries_deleted = counts.entries_deleted
     job.enterprises_created = counts.enterprises_created
     job.enterprises_updated = counts.enterprises_updated
     job.errors = []
@@ -308,7 +309,10 @@ def _write(checked, *, year, actor, job):
         scope=sorted(checked.scope_region_ids) if checked.scope_region_ids is not None else "city",
     )
     # Unconfirmed plans of warnings in force follow the new list; confirmed ones are frozen.
-    plans.rederive_open_plans(reduction_list, actor=actor)
+    rederived = plans.rederive_open_plans(reduction_list, actor=actor)
+    if rederived:
+        job.plans_rederived = len(rederived)
+        job.save(update_fields=["plans_rederived"])
     return ImportSummary(
         job=job,
         file_name=checked.file_name,

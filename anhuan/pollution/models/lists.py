@@ -93,6 +93,8 @@ class ImportJob(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     entries_written = models.PositiveIntegerField(_("entries written"), default=0)
+    entries_deleted = models.PositiveIntegerField(_("entries replaced"), default=0)
+    plans_rederived = models.PositiveIntegerField(_("open plans re-derived"), default=0)
     enterprises_created = models.PositiveIntegerField(default=0)
     enterprises_updated = models.PositiveIntegerField(default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anhuan.enterprises.models import PerformanceGrade
 from anhuan.organizations.scope import ScopedQuerySet
 from anhuan.pollution.models.choices import MeasureType, ShutdownRisk
 
@@ -47,7 +48,7 @@ class PlanItem(models.Model):
     enterprise_name = models.CharField(_("enterprise name"), max_length=200)
     industry_code = models.CharField(_("industry code"), max_length=5, blank=True)
     industry_name = models.CharField(_("industry"), max_length=100, blank=True)
-    performance_grade = models.CharField(_("performance grade"), max_length=10)
+    performance_grade = models.CharField(_("performance grade"), max_length=10, choices=PerformanceGrade.choices)
     production_line = models.CharField(_("production line or process"), max_length=200)
     measure_type = models.CharField(_("measure"), max_length=12, choices=MeasureType.choices)
     limit_percent = models.DecimalField(_("limit (%)"), max_digits=5, decimal_places=2, null=True, blank=True)

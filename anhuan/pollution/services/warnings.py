@@ -186,6 +186,7 @@ def issue_warning(*, actor, level, announced_at, starts_at, ends_at=None, region
     _require_area(actor, whole_city, area)
 
     with transaction.atomic():
+        _require_no_overlap(whole_city, area)
         warning = PollutionWarning.objects.create(
             level=level,
             status=WarningStatus.IN_FORCE,
@@ -342,6 +343,26 @@ def _require_after_previous(warning, announced_at):
             _("The announcement %(announced)s is before the warning's previous announcement %(previous)s.")
             % {"announced": format_local(announced_at), "previous": format_local(previous.announced_at)},
             field="announced_at",
+        )
+
+
+def _require_no_overlap(whole_city, area):
+    """Reject a new warning over an area where another warning is still in force.
+
+    A change of level is an upgrade or downgrade of the warning in force; two
+    warnings over the same enterprises would give them two plans at once.
+    """
+    in_force = PollutionWarning.objects.in_force()
+    if not whole_city:
+        in_force = in_force.filter(models.Q(whole_city=True) | models.Q(regions__in=area)).distinct()
+    clash = in_force.order_by("announced_at").first()
+    if clash is not None:
+        raise TransitionNotAllowed(
+            _(
+                "Warning %(warning)s (%(level)s, announced %(announced)s) is still in force over this area. "
+                "Upgrade, downgrade or lift it instead of issuing another warning."
+            )
+            % {"warning": clash.pk, "level": clash.get_level_display(), "announced": format_local(clash.announced_at)}
         )
 
 

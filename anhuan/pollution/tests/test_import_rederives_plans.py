@@ -32,9 +32,12 @@ def test_reimport_rederives_open_plan(tmp_path):
     warning = _issue_orange()
 
     second = make_row(orange_measure="停产", orange_limit_percent="", production_line="浮法玻璃熔窑")
-    run_import(write_xlsx(tmp_path / "second.xlsx", [second]), system)
+    summary = run_import(write_xlsx(tmp_path / "second.xlsx", [second]), system)
 
     assert _measures(warning) == [("浮法玻璃熔窑", "halt")]
+    summary.job.refresh_from_db()
+    assert summary.job.plans_rederived == 1
+    assert summary.job.entries_deleted == 1
 
 
 def test_reimport_leaves_frozen_plan(tmp_path):

@@ -519,9 +519,9 @@ def test_rederive_picks_up_new_season_list(personas):
 
 def test_rederive_skips_frozen_and_lifted(personas, city_list):
     officer = personas["city_ee_officer"]
+    lifted = lift_warning(issue_red(officer), actor=officer, announced_at=at("2026-12-08 09:00"))
     frozen = issue_red(officer)
     ReductionPlan.objects.filter(event__warning=frozen).update(frozen=True)
-    lifted = lift_warning(issue_red(officer), actor=officer, announced_at=at("2026-12-08 09:00"))
     assert plans.rederive_open_plans(city_list, actor=officer) == []
     assert lifted.status == "lifted"
 
@@ -550,3 +550,30 @@ def test_compute_items_stores_nothing(personas, city_list):
     assert len(items) == 3
     assert PlanItem.objects.count() == 0
     assert WarningEvent.objects.count() == 0
+
+
+def test_second_warning_over_same_area_rejected(personas, city_list):
+    officer = personas["city_ee_officer"]
+    first = issue_red(officer)
+    with pytest.raises(TransitionNotAllowed) as excinfo:
+        issue_red(officer)
+    assert str(first.pk) in str(excinfo.value.message)
+
+
+def test_county_warning_inside_city_warning_rejected(personas, city_list, region_a):
+    officer = personas["city_ee_officer"]
+    issue_red(officer)
+    with pytest.raises(TransitionNotAllowed):
+        issue_warning(
+            actor=officer, level="orange", announced_at=at("2026-12-05 08:00"), starts_at=at("2026-12-05 20:00"),
+            regions=[region_a],
+        )
+
+
+def test_warnings_for_separate_counties_coexist(personas, city_list, region_a, region_b):
+    officer = personas["city_ee_officer"]
+    issue_warning(actor=officer, level="orange", announced_at=at("2026-12-05 08:00"), starts_at=at("2026-12-05 20:00"), regions=[region_a])
+    second = issue_warning(
+        actor=officer, level="orange", announced_at=at("2026-12-05 08:00"), starts_at=at("2026-12-05 20:00"), regions=[region_b]
+    )
+    assert second.status == "in_force"

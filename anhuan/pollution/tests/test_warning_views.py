@@ -41,6 +41,13 @@ def city_warning(db):
     return issue_warning(actor=get_system_user(), level="red", announced_at=at("2026-11-20 06:00"), starts_at=at("2026-11-20 10:00"))
 
 
+@pytest.fixture
+def lifted_city_warning(db):
+    """A red city-wide warning of November, already lifted, so other warnings may be issued."""
+    warning = issue_warning(actor=get_system_user(), level="red", announced_at=at("2026-11-20 06:00"), starts_at=at("2026-11-20 10:00"))
+    return lift_warning(warning, actor=get_system_user(), announced_at=at("2026-11-25 06:00"))
+
+
 def as_user(client, user):
     client.force_login(user)
     return client
@@ -132,11 +139,10 @@ def test_county_officer_cannot_change_city_wide(client, personas, city_warning):
     assert response.status_code == 403
 
 
-def test_enterprise_contact_sees_own_region(client, region_a_warning, city_warning):
-    contact = make_user("contact", role=Role.ENTERPRISE, enterprise=make_enterprise(region=REGION_B))
-    response = as_user(client, contact).get(reverse("pollution:warning-list"))
-    assert response.context["page"].paginator.count == 1
-    assert as_user(client, contact).get(reverse("pollution:warning-detail", args=[region_a_warning.pk])).status_code == 404
+def test_enterprise_contact_uses_portal_not_warnings(client, region_a_warning):
+    contact = make_user("contact", role=Role.ENTERPRISE, enterprise=make_enterprise(region=REGION_A))
+    assert as_user(client, contact).get(reverse("pollution:warning-list")).status_code == 403
+    assert as_user(client, contact).get(reverse("pollution:warning-detail", args=[region_a_warning.pk])).status_code == 403
 
 
 # --- Issuing ----------------------------------------------------------------------------------------------
@@ -316,13 +322,13 @@ def test_list_shows_level_tag_and_number(client, personas, region_a_warning):
     ({}, 2),
     ({"level": "red"}, 1),
     ({"level": "orange"}, 1),
-    ({"status": "lifted"}, 0),
-    ({"status": "in_force"}, 2),
+    ({"status": "lifted"}, 1),
+    ({"status": "in_force"}, 1),
     ({"date_from": "2026-12-01"}, 1),
     ({"date_to": "2026-11-30"}, 1),
     ({"date_from": "2026-11-20", "date_to": "2026-11-20"}, 1),
 ])
-def test_list_filters(client, personas, region_a_warning, city_warning, query, count):
+def test_list_filters(client, personas, lifted_city_warning, region_a_warning, query, count):
     response = as_user(client, personas["city_ee_officer"]).get(reverse("pollution:warning-list"), query)
     assert response.context["page"].paginator.count == count
 
@@ -332,7 +338,7 @@ def test_invalid_filter_ignored(client, personas, region_a_warning):
     assert response.status_code == 200
 
 
-def test_county_list_hides_other_regions(client, personas, region_a_warning, city_warning):
+def test_county_list_hides_other_regions(client, personas, lifted_city_warning, region_a_warning):
     response = as_user(client, personas["county_b_em_officer"]).get(reverse("pollution:warning-list"))
     assert response.context["page"].paginator.count == 1
 
@@ -366,3 +372,11 @@ def test_contact_detail_hides_consultations(client, region_a_warning):
     contact = make_user("contact_a", role=Role.ENTERPRISE, enterprise=make_enterprise(region=REGION_A))
     page = html(as_user(client, contact).get(reverse("pollution:warning-detail", args=[region_a_warning.pk])))
     assert "/consultations/" not in page
+
+
+def test_issue_with_city_and_regions_rejected(client, personas, region_a):
+    data = issue_data(whole_city="on", regions=[region_a.pk])
+    response = as_user(client, personas["city_ee_officer"]).post(reverse("pollution:warning-issue"), data)
+    assert response.status_code == 200
+    assert "regions" in response.context["form"].errors
+    assert not PollutionWarning.objects.exists()

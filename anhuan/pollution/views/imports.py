@@ -81,6 +81,8 @@ def _decorate_job(job):
 @require_http_methods(["GET"])
 def list_index(request):
     user = request.user
+    if user.role == Role.ENTERPRISE:
+        return _forbidden(request, _("Enterprise contacts see the measures of their own enterprise on the enterprise portal."))
     if region_ids_of(user) == set() or user.role == Role.SYSTEM:
         return _forbidden(request, _("Administrators manage the system and do not see supervised data."))
 

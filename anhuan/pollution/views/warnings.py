@@ -36,9 +36,18 @@ def _forbidden(request, message):
     return render(request, "403.html", {"message": message}, status=403)
 
 
-def _may_read(user):
-    """Staff, enterprise contacts and the system read warnings; administrators see no supervised data."""
-    return region_ids_of(user) != set() or enterprise_id_of(user) is not None
+def _refusal(user):
+    """Return why ``user`` may not read warning pages, or None.
+
+    Staff and the system read warnings. Enterprise contacts read the measures of
+    their own enterprise in the portal, because a warning's page shows every
+    enterprise of the area. Administrators see no supervised data.
+    """
+    if enterprise_id_of(user) is not None:
+        return _("Enterprise contacts see the measures of their own enterprise on the enterprise portal.")
+    if region_ids_of(user) == set():
+        return _("Administrators manage the system and do not see supervised data.")
+    return None
 
 
 def _get_visible(user, pk):
@@ -64,8 +73,9 @@ def _show_error(form, exc):
 
 @require_http_methods(["GET"])
 def warning_list(request):
-    if not _may_read(request.user):
-        return _forbidden(request, _("Administrators manage the system and do not see supervised data."))
+    refusal = _refusal(request.user)
+    if refusal:
+        return _forbidden(request, refusal)
 
     filters = WarningFilterForm(request.GET)
     warnings = PollutionWarning.objects.visible_to(request.user).prefetch_related("regions")
@@ -87,8 +97,9 @@ def warning_list(request):
 
 @require_http_methods(["GET"])
 def warning_detail(request, pk):
-    if not _may_read(request.user):
-        return _forbidden(request, _("Administrators manage the system and do not see supervised data."))
+    refusal = _refusal(request.user)
+    if refusal:
+        return _forbidden(request, refusal)
     warning = _decorate(_get_visible(request.user, pk))
 
     lead_flag = f" {PlanFlag.INSUFFICIENT_LEAD_TIME.value} "
@@ -146,8 +157,9 @@ def warning_issue(request):
 
 @require_http_methods(["GET", "POST"])
 def warning_change(request, pk):
-    if not _may_read(request.user):
-        return _forbidden(request, _("Administrators manage the system and do not see supervised data."))
+    refusal = _refusal(request.user)
+    if refusal:
+        return _forbidden(request, refusal)
     warning = _get_visible(request.user, pk)
     if not service.can_manage_warnings(request.user):
         return _forbidden(request, _("Only officers and leaders of the ecology and environment department may change warnings."))

@@ -9,10 +9,11 @@ The file is written only when the export succeeded.
 import io
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anhuan.core.commands import TranslatedCommand
 from anhuan.pollution.exports.plan_json import write_plan_json
 from anhuan.pollution.exports.plan_xlsx import write_plan_xlsx
 from anhuan.pollution.management.commands.warning import acting_user
@@ -21,7 +22,7 @@ from anhuan.pollution.models import PlanItem, PollutionWarning
 FORMATS = ("json", "xlsx", "docx")
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy("Export the reduction plan of a warning's latest event as JSON, Excel or Word minutes.")
 
     def add_arguments(self, parser):

@@ -8,11 +8,12 @@ non-zero without writing anything.
 
 import re
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anhuan.core.commands import TranslatedCommand
 from anhuan.core.errors import DomainError
 from anhuan.core.timeutil import TimeFormatError, format_local, parse_local_datetime
 from anhuan.organizations.models import Region, RegionKind, User
@@ -84,7 +85,7 @@ def area_text(warning):
     return "、".join(region.name for region in warning.regions.all())
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Issue, upgrade, downgrade or lift a heavy-pollution-weather warning. "
         "Prints a summary and the warning id on the last line."
