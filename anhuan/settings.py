@@ -193,6 +193,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "anhuan.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Anhuan data-exchange API", "VERSION": "1.0.0"}
 

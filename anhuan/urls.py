@@ -14,5 +14,6 @@ urlpatterns = [
     path("enterprises/", include("anhuan.enterprises.urls")),
     path("pollution/", include("anhuan.pollution.urls")),
     path("experts/", include("anhuan.experts.urls")),
+    path("api/", include("anhuan.api.urls")),
     path("", include("anhuan.core.urls")),
 ]
