@@ -1,5 +1,5 @@
 """The platform's REST API (Django REST Framework), mounted under ``/api/``.
 
-This package holds no models; it collects the API views of the apps, the
+This package has no models. It contains the API views of the apps, the
 shared error format, authentication, permissions and pagination.
 """

@@ -102,7 +102,7 @@ def error_body(exc, request=None):
 
 
 def exception_handler(exc, context):
-    """Answer domain and framework errors in the API's error format.
+    """Convert domain and framework errors into a response in the API's error format.
 
     Configured as ``REST_FRAMEWORK["EXCEPTION_HANDLER"]``. Any other exception
     returns None, so DRF re-raises it and Django logs it as a server error.

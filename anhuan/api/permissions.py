@@ -1,4 +1,7 @@
-"""Who may call the API at all; the per-object scope and rules stay in the services."""
+"""API permission classes: the check of who may call an endpoint at all.
+
+The per-object scope and the business rules stay in the services.
+"""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions

@@ -1,8 +1,8 @@
 """API addresses, mounted at ``/api/`` by the project's URLconf.
 
 Django's ``LoginRequiredMiddleware`` would redirect an anonymous API request to
-the login page; the views are exempt from it so DRF answers such a request
-with a JSON 403 (``not_authenticated``) instead.
+the login page. The views are exempt from it, so DRF returns a JSON 403
+(``not_authenticated``) for such a request instead.
 """
 
 from django.contrib.auth.decorators import login_not_required

@@ -41,6 +41,7 @@ class DemoSummary:
     enterprises_created: int = 0
     contacts_created: int = 0
     warning: str = "skipped"
+    experts_created: int = 0
 
 
 def load_demo_data(*, import_stdout=None):
@@ -68,6 +69,7 @@ def load_demo_data(*, import_stdout=None):
         )
         summary.contacts_created += int(created)
 
+    summary.experts_created = _ensure_experts(users)
     summary.warning = _issue_demo_warning(users[WARNING_ISSUER])
     logger.info("Demo data loaded: %s", summary)
     return summary
@@ -84,6 +86,38 @@ def _import_reduction_list(stdout):
     options = {"stdout": stdout} if stdout is not None else {}
     call_command(IMPORT_COMMAND, str(REDUCTION_LIST_FILE), "--year", str(REDUCTION_LIST_YEAR), **options)
     return "created"
+
+
+# (name, account, department, region code, specialties, title, employer)
+DEMO_EXPERTS = [
+    ("何嘉禾", "expert_chem", "emergency", "130500", ["chemical_process", "safety_management"], "正高级工程师", "河北省化工设计研究院"),
+    ("高雅琴", "expert_env", "environment", "130500", ["environmental_engineering"], "高级工程师", "邢台市环境科学研究所"),
+    ("孙明", None, "emergency", "130503", ["metallurgy", "electrical"], "高级工程师", "邢台市特种设备检验所"),
+    ("李卫东", None, "environment", "130582", ["environmental_engineering", "building_materials"], "高级工程师", "沙河市建材研究所"),
+]
+
+
+def _ensure_experts(users):
+    """Put the demo experts in the pool, so joint visits and expert reviews can be staffed."""
+    from anhuan.experts.models import Expert
+    from anhuan.organizations.models import Region
+
+    created = 0
+    for name, username, department, region_code, specialties, title, employer in DEMO_EXPERTS:
+        _expert, was_created = Expert.objects.get_or_create(
+            name=name,
+            defaults={
+                "user": users.get(username) if username else None,
+                "department": department,
+                "region": Region.objects.get(code=region_code),
+                "specialties": specialties,
+                "title": title,
+                "employer_name": employer,
+                "phone": "0319-2000000",
+            },
+        )
+        created += int(was_created)
+    return created
 
 
 def _ensure_enterprise(credit_code):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from anhuan.core import audit
 from anhuan.core.errors import NotPermitted, OutOfScope, ValidationFailed
+from anhuan.enterprises.services import validate_phone
 from anhuan.experts.models import Expert, Specialty
 from anhuan.organizations.models import Department, Region, Role
 from anhuan.organizations.scope import covers_region, region_ids_of
@@ -131,6 +132,15 @@ def _clean(fields):
     cleaned["specialties"] = specialties
     for text_field in ("title", "employer_name", "phone"):
         cleaned[text_field] = (cleaned.get(text_field) or "").strip()
+    # The same phone rule as the enterprise registry, reported on this form's field.
+    try:
+        cleaned["phone"] = validate_phone(cleaned["phone"])
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            _("Phone: %(value)s is not a phone number. Enter digits, for example 0319-2222222.")
+            % {"value": cleaned["phone"]},
+            field="phone",
+        ) from exc
     return cleaned
 
 

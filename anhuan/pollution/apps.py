@@ -15,3 +15,4 @@ class PollutionConfig(AppConfig):
         import anhuan.pollution.todo_maintenance  # noqa: F401
         import anhuan.pollution.todo_onsite  # noqa: F401
         import anhuan.pollution.todo_rosters  # noqa: F401
+        import anhuan.pollution.tasks_overdue  # noqa: F401

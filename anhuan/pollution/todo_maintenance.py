@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from anhuan.core import notifications, policy
 from anhuan.core.todo import TodoItem, register_provider
 from anhuan.organizations.models import Level, Role
+from anhuan.pollution.models import MaintenanceRequest
 
 DECISION_HOURS = policy.register(
     "maintenance.decision_hours", 24, "hours",
@@ -50,7 +51,11 @@ def _format_referred(data, count):
 
 
 def _format_decided(data, count):
-    values = {"count": count, "unit": data.get("unit", ""), "status": data.get("status", "")}
+    # The status is stored as its code and shown in the reader's language.
+    status = data.get("status", "")
+    if status in MaintenanceRequest.Status.values:
+        status = MaintenanceRequest.Status(status).label
+    values = {"count": count, "unit": data.get("unit", ""), "status": status}
     if count == 1:
         return _("Your high-risk maintenance request (%(unit)s) is now %(status)s.") % values
     # Chinese has one plural form, so singular and plural must carry the same placeholders.

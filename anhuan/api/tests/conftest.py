@@ -8,7 +8,7 @@ from django.test import Client
 def api():
     """Return a function that gives a test client signed in as ``user`` (or anonymous for None).
 
-    The client asks for Chinese, the platform's language, unless ``language`` says otherwise.
+    The client asks for Chinese, the platform's language, unless ``language`` names another.
     """
 
     def client_for(user=None, language="zh-hans", enforce_csrf_checks=False):

@@ -128,3 +128,12 @@ def test_demo_file_ships_with_package():
 
 def test_accounts_doc_is_current():
     assert DOC_FILE.read_text(encoding="utf-8") == accounts_markdown()
+
+
+def test_demo_fills_expert_pool(demo_mode):
+    from anhuan.experts.models import Expert
+
+    load()
+    load()
+    assert Expert.objects.filter(active=True).count() >= 4
+    assert Expert.objects.filter(user__username="expert_chem").exists()

@@ -186,3 +186,10 @@ def test_filter_by_department_and_active(pool, personas):
 def test_specialty_filter_matches_whole_words(pool, personas):
     Expert.objects.filter(pk=pool["a"].pk).update(specialty_words=" chemical_process_x ")
     assert names(list_experts(personas["city_ee_officer"], specialty="chemical_process")) == []
+
+
+def test_create_rejects_bad_phone(personas):
+    with pytest.raises(ValidationFailed) as error:
+        create_expert(actor=personas["county_a_em_officer"], **fields(phone="abc"))
+    assert error.value.fields == {"field": "phone"}
+    assert not Expert.objects.exists()

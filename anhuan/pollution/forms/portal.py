@@ -15,7 +15,7 @@ class AdhocMeasureForm(forms.Form):
         label=_("Limit (%)"), required=False, min_value=1, max_value=100, decimal_places=2,
         help_text=_("For a limit: the percentage of production to cut, 1 to 100."),
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(label=_("Reason for the measure"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     effective_at = forms.CharField(
         label=_("Effective at"), help_text=_("Asia/Shanghai time, e.g. 2025-12-01 14:00."), max_length=20
     )

@@ -27,6 +27,7 @@ from anhuan.core import audit, policy
 from anhuan.core.errors import NotPermitted, OutOfScope, ValidationFailed
 from anhuan.core.notifications import notify
 from anhuan.core.timeutil import to_local
+from anhuan.core.uploads import check_upload
 from anhuan.enterprises.models import EnterpriseContact
 from anhuan.experts.services import check_expert_independence
 from anhuan.organizations.models import Agency, Department, Level, Role, User
@@ -246,18 +247,8 @@ def _clean_fields(fields):
 
 
 def validate_attachment(upload):
-    """Raise ValidationFailed unless ``upload`` is a document or image of at most 10 MB."""
-    suffix = PurePath(upload.name).suffix.lower()
-    if suffix not in ATTACHMENT_SUFFIXES:
-        raise ValidationFailed(
-            _("%(name)s: only PDF, Word, Excel, JPEG and PNG files can be attached.") % {"name": upload.name},
-            field="attachments",
-        )
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationFailed(
-            _("%(name)s is larger than %(limit)s MB.") % {"name": upload.name, "limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
-            field="attachments",
-        )
+    """Raise ValidationFailed unless ``upload`` is a real document or image of at most 10 MB."""
+    check_upload(upload, extensions=ATTACHMENT_SUFFIXES, max_bytes=MAX_ATTACHMENT_BYTES, field="attachments")
 
 
 def _save_attachments(request, uploads, actor):

@@ -10,7 +10,6 @@
   warning in force covering their enterprise; staff download them from the visit page.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from anhuan.core import audit, policy
 from anhuan.core.errors import NotPermitted, OutOfScope, ValidationFailed
+from anhuan.core.uploads import check_upload
 from anhuan.experts.models import Expert
 from anhuan.experts.services import check_expert_independence
 from anhuan.organizations.models import Department, Level, Role, User
@@ -55,15 +55,6 @@ ALERT_HOURS_KEY = policy.register(
 
 # Roles that schedule and record visits; experts take part but do not organise them.
 ACTING_ROLES = {Role.OFFICER, Role.LEADER}
-ALLOWED_EXTENSIONS = {
-    ".pdf": (b"%PDF",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG",),
-}
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 VISIT_RECORD_FIELDS = ["safety_risks", "environmental_risks", "documents_reviewed", "findings", "instructions"]
 
@@ -379,33 +370,7 @@ def get_portal_warning(user, warning_id):
 
 
 def _check_file(uploaded_file):
-    name = uploaded_file.name or ""
-    extension = PurePath(name).suffix.lower()
-    if extension not in ALLOWED_EXTENSIONS:
-        raise ValidationFailed(
-            _("File %(name)s: only PDF, Word (.doc, .docx), Excel (.xlsx), JPG and PNG files are accepted.") % {"name": name},
-            field="file",
-        )
-    if uploaded_file.size == 0:
-        raise ValidationFailed(_("File %(name)s is empty.") % {"name": name}, field="file")
-    if uploaded_file.size > MAX_DOCUMENT_BYTES:
-        raise ValidationFailed(
-            _("File %(name)s is larger than %(limit)s MB.") % {"name": name, "limit": MAX_DOCUMENT_BYTES // (1024 * 1024)},
-            field="file",
-        )
-    digest = hashlib.sha256()
-    head = b""
-    uploaded_file.seek(0)
-    for chunk in uploaded_file.chunks():
-        if not head:
-            head = chunk[:8]
-        digest.update(chunk)
-    uploaded_file.seek(0)
-    if not head.startswith(ALLOWED_EXTENSIONS[extension]):
-        raise ValidationFailed(
-            _("File %(name)s is not a valid %(extension)s file.") % {"name": name, "extension": extension}, field="file"
-        )
-    return digest.hexdigest()
+    return check_upload(uploaded_file, max_bytes=MAX_DOCUMENT_BYTES, field="file")
 
 
 def upload_document(warning, *, actor, kind, uploaded_file):

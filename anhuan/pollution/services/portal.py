@@ -41,9 +41,8 @@ class PortalAction(models.TextChoices):
     RECEIPT = "portal.receipt", gettext_lazy("Receipt of measures confirmed by the enterprise")
 
 
-# Maintenance requests that still wait for the enterprise or the bureaus.
+# Submitted maintenance requests that still wait for the bureaus; drafts are the enterprise's own.
 OPEN_MAINTENANCE = (
-    MaintenanceRequest.Status.DRAFT,
     MaintenanceRequest.Status.SUBMITTED,
     MaintenanceRequest.Status.VERIFYING,
     MaintenanceRequest.Status.EXPERT_REVIEW,
@@ -119,7 +118,7 @@ def portal_overview(user):
 
 
 def open_maintenance_count(user):
-    """Return how many of the contact's enterprise's maintenance requests are still open."""
+    """Return how many of the contact's enterprise's submitted maintenance requests await a decision."""
     return MaintenanceRequest.objects.visible_to(user).filter(status__in=OPEN_MAINTENANCE).count()
 
 

@@ -94,3 +94,16 @@ def test_overdue_step_first_on_leader_todo(personas, submitted):
     items = [item for item in todo_for(personas["county_a_em_leader"], now=later) if item.kind == "maintenance"]
     assert items[0].is_overdue(later)
     assert items[0].overdue_days(later) == 2
+
+
+def test_decided_notification_shows_status_label():
+    from django.utils import translation
+
+    from anhuan.pollution.todo_maintenance import _format_decided
+
+    with translation.override("en"):
+        text = _format_decided({"unit": "1号高炉", "status": "approved"}, 1)
+    assert "approved" in text
+    assert '"approved"' not in text
+    with translation.override("zh-hans"):
+        assert "approved" not in _format_decided({"unit": "1号高炉", "status": "approved"}, 1)

@@ -389,3 +389,14 @@ def test_overdue_days_round_up(submitted):
 
 def test_not_overdue_before_due(submitted):
     assert services.overdue_days(submitted, submitted.due_at - dt.timedelta(minutes=1)) == 0
+
+
+def test_renamed_program_rejected_as_attachment():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anhuan.core.errors import ValidationFailed
+    from anhuan.pollution.services.maintenance import validate_attachment
+
+    program = SimpleUploadedFile("evil.pdf", b"MZ\x90\x00" + b"\x00" * 100)
+    with pytest.raises(ValidationFailed):
+        validate_attachment(program)

@@ -1,6 +1,6 @@
 """``manage.py notify_overdue``: send today's digests of overdue work, for cron on machines without the worker.
 
-Safe to run as often as wanted: a leader is notified again the same day only when new items
+It may run as often as needed, because a leader is notified again the same day only when new items
 became overdue. Prints one line per kind with the number of agencies whose leaders were notified.
 """
 
