@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "anhuan.enterprises",
     "anhuan.experts",
     "anhuan.pollution",
+    "anhuan.sharing",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("enterprises/", include("anhuan.enterprises.urls")),
     path("pollution/", include("anhuan.pollution.urls")),
     path("experts/", include("anhuan.experts.urls")),
+    path("sharing/", include("anhuan.sharing.urls")),
     path("api/", include("anhuan.api.urls")),
     path("", include("anhuan.core.urls")),
 ]
