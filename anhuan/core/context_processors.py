@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from anhuan.core.notifications import unread_count
-from anhuan.organizations.models import STAFF_ROLES
+from anhuan.organizations.models import STAFF_ROLES, Role
 from anhuan.organizations.scope import enterprise_id_of
 
 
@@ -67,5 +67,7 @@ def navigation(request):
     own = enterprise_id_of(user)
     if own is not None:
         groups.append(_contact_group(user, own))
+    if user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
+        groups.append((_("System administration"), _links((_("Deadlines and reminders"), url_or_none("policy-settings")))))
     groups = [(name, links) for name, links in groups if links]
     return {"nav_groups": groups, "unread_notifications": unread_count(user), "inbox_url": url_or_none("inbox")}

@@ -7,10 +7,16 @@ which is audited.
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy
 
-from anhuan.core.audit import record
+from anhuan.core.audit import record, register_actions
 from anhuan.core.models import PolicySetting
+
+
+@register_actions
+class PolicyAction(models.TextChoices):
+    UPDATE = "policy.update", gettext_lazy("Policy setting changed")
 
 
 @dataclass(frozen=True)
@@ -47,5 +53,5 @@ def set_value(key, value, *, actor):
     with transaction.atomic():
         old = get(key)
         setting, _created = PolicySetting.objects.update_or_create(key=key, defaults={"value": value, "updated_by": actor})
-        record(actor, "policy.update", setting, changes={key: [old, value]}, unit=policy.unit)
+        record(actor, PolicyAction.UPDATE, setting, changes={key: [old, value]}, unit=policy.unit)
     return setting

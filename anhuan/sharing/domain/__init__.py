@@ -1,0 +1,1 @@
+"""Pure rules of information sharing: state machines and checks without the database."""
