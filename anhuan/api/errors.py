@@ -2,10 +2,13 @@
 
 ``code`` is a stable English identifier, ``message`` a sentence in the
 request's language (Chinese by default) and ``fields`` maps a request field to
-the code of its fault. The HTTP status is the error's own: 400 for invalid
-input or a rejected rule, 403 for an action the user may not take, 404 for a
-missing object or one outside the user's scope.
+the code of its fault. The HTTP status is the error's own. It is 400 for invalid
+input or a rejected rule and 401 for a missing or invalid client token. It is
+403 for an action the user or client may not take, 404 for a missing object or
+one outside the scope, and 429 when a client exceeds its request rate.
 """
+
+import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
@@ -67,12 +70,27 @@ def _validation_body(exc):
     return {"code": "validation_failed", "message": message, "fields": fields}
 
 
+def _domain_body(exc):
+    """Return a domain error's body, with each field the service named mapped to the code ``invalid``.
+
+    Services name the faulty field as ``field="name"`` for the pages' forms, and
+    the register services list every faulty field in ``errors={name: message}``.
+    """
+    body = exc.as_dict()
+    named = exc.fields.get("field")
+    if isinstance(named, str):
+        errors = exc.fields.get("errors")
+        names = list(errors) if isinstance(errors, dict) and errors else [named]
+        body["fields"] = {name: "invalid" for name in names}
+    return body
+
+
 def _headers(exc):
     headers = {}
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = exc.auth_header
     if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))
+        headers["Retry-After"] = str(math.ceil(exc.wait))
     return headers
 
 
@@ -84,7 +102,7 @@ def error_body(exc, request=None):
         exc = exceptions.PermissionDenied()
 
     if isinstance(exc, DomainError):
-        return exc.as_dict(), exc.status
+        return _domain_body(exc), exc.status
     if isinstance(exc, exceptions.ValidationError):
         return _validation_body(exc), exc.status_code
     if isinstance(exc, exceptions.APIException):
@@ -92,6 +110,14 @@ def error_body(exc, request=None):
         message = _framework_messages().get(type(exc))
         if isinstance(exc, exceptions.MethodNotAllowed):
             message = message % {"method": request.method if request is not None else ""}
+        elif isinstance(exc, exceptions.NotAuthenticated) and getattr(exc, "auth_header", None):
+            # Views that try a client's token first return 401 with a WWW-Authenticate header.
+            message = _("Send the API token in the Authorization header (Bearer), or sign in.")
+        elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+            message = _("Too many requests; try again in %(seconds)s seconds.") % {"seconds": math.ceil(exc.wait)}
+        elif isinstance(exc, exceptions.UnsupportedMediaType):
+            # DRF's detail names the media type it received, and ours names the one to send.
+            pass
         elif code == CSRF_FAILED:
             message = _("The CSRF token is missing or invalid; send the csrftoken cookie's value in the X-CSRFToken header.")
         elif message is None or exc.detail != exc.default_detail:
@@ -111,5 +137,7 @@ def exception_handler(exc, context):
     if result is None:
         return None
     body, status = result
+    # A message may quote the rejected input, which can hold lone surrogates that UTF-8 cannot encode.
+    body["message"] = str(body["message"]).encode("utf-8", "replace").decode("utf-8")
     set_rollback()
     return Response(body, status=status, headers=_headers(exc))

@@ -23,3 +23,18 @@ class SeesSupervisedData(permissions.IsAuthenticated):
             return False
         user = request.user
         return enterprise_id_of(user) is not None or region_ids_of(user) != set()
+
+
+class ClientOrSeesSupervisedData(SeesSupervisedData):
+    """A registered API client (authenticated by its token), or a user who may read supervised data.
+
+    What a client may read and write is narrowed by its scope in the views and
+    services. This class only decides who may call the endpoint at all.
+    """
+
+    def has_permission(self, request, view):
+        from anhuan.sharing.models import ApiClient
+
+        if isinstance(request.auth, ApiClient):
+            return True
+        return super().has_permission(request, view)

@@ -33,6 +33,15 @@ def _staff_groups():
             (_("Duty rosters"), url_or_none("pollution:roster-list")),
             (_("Maintenance approvals"), url_or_none("pollution:maintenance-list")),
         )),
+        (_("Information sharing"), _links(
+            (_("Bulletins"), url_or_none("sharing:bulletin-list")),
+            (_("Referrals"), url_or_none("sharing:referral-list")),
+            (_("Referral statistics"), url_or_none("sharing:referral-stats")),
+            (_("Project approvals"), url_or_none("sharing:register-list", "approvals")),
+            (_("Safety facilities"), url_or_none("sharing:register-list", "safety-facilities")),
+            (_("Environmental facilities"), url_or_none("sharing:register-list", "env-facilities")),
+            (_("Enforcement records"), url_or_none("sharing:register-list", "enforcement")),
+        )),
         (_("Enterprise files"), _links((_("Enterprises"), url_or_none("enterprises:list")))),
         (_("Expert pool"), _links((_("Experts"), url_or_none("experts:list")))),
     ]

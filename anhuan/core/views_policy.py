@@ -24,7 +24,7 @@ class PolicyForm(forms.Form):
         for item in policy.registered():
             self.fields[item.key] = forms.IntegerField(
                 label=item.label,
-                min_value=0,
+                min_value=1,
                 max_value=10000,
                 initial=policy.get(item.key),
                 help_text=_("Unit: %(unit)s. Default: %(default)s.")

@@ -152,13 +152,16 @@ def get_enterprise_file_for_user(user, pk, *, now=None):
 
 
 def _decorate(sections, today):
-    """Attach display values the template needs: flag labels and the rectification follow-up state."""
+    """Attach display values the template needs: flag and measure labels, the rectification follow-up state."""
     flag_labels = dict(PlanFlag.choices)
     for item in _rows(sections, "plan_items"):
         item.flag_labels = [flag_labels.get(flag, flag) for flag in item.flags]
     for record in _rows(sections, "enforcement"):
         record.follow_up = sharing_reads.follow_up_state(record, today)
         record.hard_measure = sharing_reads.is_hard_measure(record.measure)
+    measure_labels = dict(MeasureType.choices)
+    for measure in _rows(sections, "adhoc"):
+        measure.measure_label = measure_labels.get(measure.measure_type, measure.measure_type)
 
 
 def _rows(sections, key):

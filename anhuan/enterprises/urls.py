@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anhuan.enterprises import views
+from anhuan.enterprises import views, views_file
 
 app_name = "enterprises"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", views.enterprise_create, name="create"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<int:pk>/file/", views_file.EnterpriseFileView.as_view(), name="file"),
 ]

@@ -15,7 +15,7 @@ from anhuan.enterprises.services import can_edit_enterprises
 
 
 def _optional_url(name, *args):
-    """Return the URL of a named route, or None while that page does not exist yet."""
+    """Return the URL of a named route, or None when that route is not installed."""
     try:
         return reverse(name, args=args)
     except NoReverseMatch:

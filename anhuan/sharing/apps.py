@@ -6,3 +6,9 @@ class SharingConfig(AppConfig):
     name = "anhuan.sharing"
     label = "sharing"
     verbose_name = _("Information sharing")
+
+    def ready(self):
+        # Register the to-do providers, notification kinds, policy settings and periodic jobs
+        # of information sharing, so pages, commands and the worker all see them.
+        import anhuan.sharing.todo_bulletins  # noqa: F401
+        import anhuan.sharing.todo_referrals  # noqa: F401

@@ -3,8 +3,8 @@
 Each ``build_*`` function reads the period's rows (read-only queries) and returns a ``Draft``:
 the title, the summary text and the structured sections that the detail page and the Word
 document render. Callers run them under ``translation.override`` in the receiver's language,
-because the texts are stored as sent. A period with nothing to report still yields a draft that
-says so, so the receiver learns that nothing was missed.
+because the texts are stored as sent. A period with nothing to report still yields a draft stating
+that nothing changed, so the receiver learns that nothing was missed.
 
 ``content`` has the keys ``flow``, ``period`` (ISO start and end), ``empty``, ``counts`` and
 ``sections``; each section has a ``title``, ``paragraphs`` and an optional ``table`` with a

@@ -26,6 +26,7 @@ NOT_REQUIRED = "not_required"
 RECTIFIED = "rectified"
 PENDING = "pending"
 NO_DEADLINE = "no_deadline"
+OVERDUE = "overdue"
 NO_FOLLOW_UP = "no_follow_up"
 
 
@@ -61,19 +62,20 @@ def is_hard_measure(measure):
 def follow_up_state(record, today):
     """Return how the rectification of an enforcement record stands on ``today``.
 
-    A hard measure needs a rectification record: with a result or a rectified
-    date it is ``rectified``; without one it is ``pending`` until its deadline,
+    A hard measure needs a rectification record: with a rectified date it is
+    ``rectified`` (the same test as the register list; a result text alone is
+    not a completed rectification); without one it is ``pending`` until its deadline,
     ``no_follow_up`` once the deadline has passed (a penalty without
     follow-up, 罚而不管), and ``no_deadline`` when no deadline was set. A soft
-    measure or no measure needs no rectification unless a deadline was set.
+    measure or no measure needs no rectification unless a deadline was set;
+    past that deadline without a result it is ``overdue``.
     """
-    rectified = bool(record.rectification_result.strip()) or record.rectified_on is not None
-    if rectified:
+    if record.rectified_on is not None:
         return RECTIFIED
     if record.rectification_deadline is None:
         return NO_DEADLINE if is_hard_measure(record.measure) else NOT_REQUIRED
     if record.rectification_deadline < today:
-        return NO_FOLLOW_UP
+        return NO_FOLLOW_UP if is_hard_measure(record.measure) else OVERDUE
     return PENDING
 
 

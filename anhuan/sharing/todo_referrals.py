@@ -152,8 +152,8 @@ def overdue_by_agency(now):
 def notify_overdue_referrals(now=None):
     """Send each leader of an agency with overdue referrals today's digest; return how many agencies were notified.
 
-    The digest of the day counts the overdue referrals. Running again the same day notifies
-    nobody unless another referral became overdue, so a worker may run it every 15 minutes.
+    The digest of the day counts the overdue referrals. A second run on the same day sends no
+    notification unless another referral became overdue, so a worker may run it every 15 minutes.
     """
     now = now or timezone.now()
     day = to_local(now).date().isoformat()

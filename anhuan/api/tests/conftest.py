@@ -1,7 +1,19 @@
 """Fixtures of the API tests."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
+
+
+@pytest.fixture(autouse=True)
+def empty_throttle_cache():
+    """Start every test with no request counted, so one test's requests never throttle another's.
+
+    Test databases reuse client ids, and the rate limit counts requests per client id in the cache.
+    """
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

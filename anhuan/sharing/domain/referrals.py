@@ -8,7 +8,7 @@ A referral goes from the sending agency to an agency of the other department:
 * reported → returned: the sender returns it with reasons;
 * returned → reported: the receiver reports again, as often as it is returned.
 
-``TRANSITIONS`` is the only list of allowed steps. ``next_status`` answers every other
+``TRANSITIONS`` is the only list of allowed steps. ``next_status`` rejects every other
 request with ``TransitionNotAllowed`` or ``NotPermitted`` and the message the user sees.
 """
 
@@ -31,7 +31,7 @@ class Side(models.TextChoices):
 
 
 class Action(models.TextChoices):
-    """What a step of the timeline did; stored in ``ReferralStep.action``."""
+    """The kind of a timeline step, stored in ``ReferralStep.action``."""
 
     SEND = "send", gettext_lazy("Sent")
     ACKNOWLEDGE = "acknowledge", gettext_lazy("Acknowledged")
@@ -59,7 +59,7 @@ WAITING_FOR = {
     Status.RETURNED: Side.RECEIVER,
     Status.REPORTED: Side.SENDER,
 }
-# Actions that need a text: the report says what was done, a return says why.
+# Actions that need a text. A report describes what was done, and a return gives the reasons.
 TEXT_REQUIRED = frozenset({Action.REPORT, Action.RETURN})
 # Actions that may carry files besides sending.
 FILE_ACTIONS = frozenset({Action.REPORT})

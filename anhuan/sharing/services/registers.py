@@ -76,12 +76,8 @@ _DERIVED_FIELDS = {EnvFacility: ("is_key",), EnforcementRecord: ("agency", "depa
 # Set by the service, never by full_clean's caller.
 _SERVICE_FIELDS = ["enterprise", "region", "updated_by", "agency", "department"]
 
-HARDER_MEASURES = frozenset({
-    EnforcementMeasure.ORDER_RECTIFY,
-    EnforcementMeasure.PENALTY_WARNING,
-    EnforcementMeasure.FINE,
-    EnforcementMeasure.SUSPENSION,
-})
+# Order to rectify, warning (penalty), fine and suspension: everything but the soft measures and "no measure".
+HARDER_MEASURES = frozenset(EnforcementMeasure) - SOFT_MEASURES - {EnforcementMeasure.NONE}
 MEASURES_WITH_DEADLINE = frozenset({EnforcementMeasure.ORDER_RECTIFY, EnforcementMeasure.FINE})
 _EDITOR_ROLES = {Role.OFFICER, Role.LEADER}
 
@@ -149,10 +145,10 @@ def can_edit(user, model_or_instance):
 
 def _require_editor(user, model):
     if not can_edit(user, model):
-        raise NotPermitted(_owner_message(model))
+        raise NotPermitted(owner_message(model))
 
 
-def _owner_message(model):
+def owner_message(model):
     if model is ProjectApproval:
         return _("EIA approvals are kept by the ecology and environment department; safety approvals by the emergency management department.")
     if model is EnforcementRecord:
@@ -173,7 +169,7 @@ def _require_owner(actor, record):
                 },
                 field="kind",
             )
-        raise NotPermitted(_owner_message(type(record)))
+        raise NotPermitted(owner_message(type(record)))
 
 
 # --- Validation ----------------------------------------------------------------------------
@@ -200,7 +196,7 @@ def enforcement_rule_errors(values, today=None):
 
     if measure in HARDER_MEASURES and not (values.get("harder_measure_reason") or "").strip():
         errors.append(("harder_measure_reason", _(
-            "%(measure)s goes beyond the soft measures; state why education, persuasion, admonition, "
+            'The measure "%(measure)s" goes beyond the soft measures; state why education, persuasion, admonition, '
             "an administrative notice, guidance or an interview would not do."
         ) % {"measure": EnforcementMeasure(measure).label}))
     if measure == EnforcementMeasure.FINE and amount is None:
@@ -208,7 +204,7 @@ def enforcement_rule_errors(values, today=None):
     if amount is not None and amount <= Decimal(0):
         errors.append(("amount", _("Enter an amount greater than 0.")))
     if measure in MEASURES_WITH_DEADLINE and deadline is None:
-        errors.append(("rectification_deadline", _("%(measure)s needs a rectification deadline.") % {
+        errors.append(("rectification_deadline", _('The measure "%(measure)s" needs a rectification deadline.') % {
             "measure": EnforcementMeasure(measure).label
         }))
     if inspected_on is not None:
@@ -330,7 +326,7 @@ def _locked_current(instance, actor):
     if current is None:
         raise OutOfScope()
     if not can_edit(actor, current):
-        raise NotPermitted(_owner_message(model) if owner_of(current) != actor.department else
+        raise NotPermitted(owner_message(model) if owner_of(current) != actor.department else
                            _("This record lies outside your region."))
     return current
 
