@@ -196,6 +196,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "anhuan.api.errors.exception_handler",
 }
+# Requests a data-exchange client may make, per client.
+ANHUAN_API_CLIENT_RATE = env_str("ANHUAN_API_CLIENT_RATE", "600/minute")
+if REDIS_URL:
+    # One shared cache, so rate limits hold across server processes.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 SPECTACULAR_SETTINGS = {"TITLE": "Anhuan data-exchange API", "VERSION": "1.0.0"}
 
 # --- E-mail ----------------------------------------------------------------------

@@ -44,6 +44,7 @@ def _staff_groups():
         )),
         (_("Enterprise files"), _links((_("Enterprises"), url_or_none("enterprises:list")))),
         (_("Expert pool"), _links((_("Experts"), url_or_none("experts:list")))),
+        (_("Data exchange"), _links((_("Data-exchange API"), url_or_none("api:docs")))),
     ]
 
 
