@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anhuan.organizations.models import Department
-from anhuan.organizations.scope import ScopedQuerySet
+from anhuan.organizations.scope import ScopedQuerySet, region_ids_of
 
 
 class RegisterQuerySet(ScopedQuerySet):
@@ -224,11 +224,11 @@ class BulletinFlow(models.TextChoices):
     ADHOC = "adhoc", _("ad-hoc bulletin")
 
 
-class BulletinQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Bulletins sent or received by the user's agency; city staff also see their counties' bulletins."""
-        from anhuan.organizations.scope import region_ids_of
+class AgencyPartiesQuerySet(models.QuerySet):
+    """Rows passed from a sending to a receiving agency, such as bulletins and referrals."""
 
+    def visible_to(self, user):
+        """Rows whose sender or receiver lies in the user's regions; city staff see all."""
         regions = region_ids_of(user)
         if regions is None:
             return self
@@ -264,7 +264,7 @@ class Bulletin(models.Model):
     remind_at = models.DateTimeField(_("remind at"), null=True, blank=True, db_index=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
 
-    objects = BulletinQuerySet.as_manager()
+    objects = AgencyPartiesQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bulletin")
@@ -282,18 +282,6 @@ class Bulletin(models.Model):
 
     def __str__(self):
         return self.title
-
-
-class ReferralQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from anhuan.organizations.scope import region_ids_of
-
-        regions = region_ids_of(user)
-        if regions is None:
-            return self
-        if not regions:
-            return self.none()
-        return self.filter(models.Q(sender__region__in=regions) | models.Q(receiver__region__in=regions))
 
 
 class Referral(models.Model):
@@ -322,7 +310,7 @@ class Referral(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
-    objects = ReferralQuerySet.as_manager()
+    objects = AgencyPartiesQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("referral")
