@@ -6,7 +6,7 @@ from django.shortcuts import render
 class MethodNotAllowedPageMiddleware:
     """Give an empty 405 response (a GET on an action that only accepts POST) a Chinese page.
 
-    Django answers such requests with an empty body, which browsers replace by
+    Django returns an empty body for such requests, which browsers replace by
     their own English error page.
     """
 

@@ -54,24 +54,24 @@ SENDER_TURN = [status for status, side in machine.WAITING_FOR.items() if side ==
 
 def format_received(data, count):
     return ngettext(
-        "%(count)s referral awaits your agency; the latest is \u201c%(subject)s\u201d from %(sender)s.",
-        "%(count)s referrals await your agency; the latest is \u201c%(subject)s\u201d from %(sender)s.",
+        "%(count)s referral awaits your agency; the latest is “%(subject)s” from %(sender)s.",
+        "%(count)s referrals await your agency; the latest is “%(subject)s” from %(sender)s.",
         count,
     ) % {"count": count, "subject": data.get("subject", ""), "sender": data.get("sender", "")}
 
 
 def format_reported(data, count):
     return ngettext(
-        "%(count)s referral your agency sent was reported back; the latest is \u201c%(subject)s\u201d from %(receiver)s.",
-        "%(count)s referrals your agency sent were reported back; the latest is \u201c%(subject)s\u201d from %(receiver)s.",
+        "%(count)s referral your agency sent was reported back; the latest is “%(subject)s” from %(receiver)s.",
+        "%(count)s referrals your agency sent were reported back; the latest is “%(subject)s” from %(receiver)s.",
         count,
     ) % {"count": count, "subject": data.get("subject", ""), "receiver": data.get("receiver", "")}
 
 
 def format_returned(data, count):
     return ngettext(
-        "%(count)s referral was returned to your agency; the latest is \u201c%(subject)s\u201d from %(sender)s.",
-        "%(count)s referrals were returned to your agency; the latest is \u201c%(subject)s\u201d from %(sender)s.",
+        "%(count)s referral was returned to your agency; the latest is “%(subject)s” from %(sender)s.",
+        "%(count)s referrals were returned to your agency; the latest is “%(subject)s” from %(sender)s.",
         count,
     ) % {"count": count, "subject": data.get("subject", ""), "sender": data.get("sender", "")}
 
@@ -97,12 +97,12 @@ def _title(referral, agency_id):
     values = {"subject": referral.subject}
     if referral.receiver_id == agency_id and referral.status in RECEIVER_TURN:
         if referral.status == Status.SENT:
-            return _("Acknowledge the referral \u201c%(subject)s\u201d") % values
-        return _("Report back on the referral \u201c%(subject)s\u201d") % values
+            return _("Acknowledge the referral “%(subject)s”") % values
+        return _("Report back on the referral “%(subject)s”") % values
     if referral.sender_id == agency_id and referral.status in SENDER_TURN:
-        return _("Close or return the referral \u201c%(subject)s\u201d") % values
+        return _("Close or return the referral “%(subject)s”") % values
     waiting = referral.receiver if machine.WAITING_FOR[referral.status] == machine.Side.RECEIVER else referral.sender
-    return _("Overdue referral \u201c%(subject)s\u201d, waiting for %(agency)s") % {**values, "agency": waiting.name}
+    return _("Overdue referral “%(subject)s”, waiting for %(agency)s") % {**values, "agency": waiting.name}
 
 
 def referral_todo_queryset(user, now):
