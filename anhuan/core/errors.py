@@ -3,7 +3,7 @@
 Every rule the platform enforces raises a ``DomainError`` subclass with a
 stable ``code``, an HTTP status and a translated message. Views turn it into a
 form error or a flash message; commands print it and exit non-zero; the API
-answers ``{"code", "message", "fields"}``.
+returns ``{"code", "message", "fields"}``.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +34,7 @@ class NotPermitted(DomainError):
 
 
 class OutOfScope(DomainError):
-    """Raised for an object outside the actor's scope; adapters answer 404."""
+    """Raised for an object outside the actor's scope; adapters return 404."""
 
     code = "not_found"
     status = 404

@@ -33,7 +33,7 @@ WARNING_ISSUER = "city_ee_officer"
 
 @dataclasses.dataclass
 class DemoSummary:
-    """What one run of the loader did; each step reports created, skipped or unavailable."""
+    """Outcome of one run of the loader; each step reports created, skipped or unavailable."""
 
     users_created: int = 0
     users_existing: int = 0

@@ -54,7 +54,7 @@ def covers_whole_city(user):
 
 
 class ScopedQuerySet(models.QuerySet):
-    """A queryset that knows how to narrow itself to what a user may see.
+    """A queryset that narrows itself to the rows a user may see.
 
     Subclasses name the lookup paths to the region and, where contacts may
     read the rows, to the enterprise.

@@ -48,7 +48,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 @dataclass
 class ImportResult:
-    """What an import did (or, for a check, would do): rows added and rows updated."""
+    """Counts of an import (or, for a check, of what it would do): rows added and rows updated."""
 
     file_name: str
     created: int = 0

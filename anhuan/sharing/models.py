@@ -45,7 +45,7 @@ class ApprovalKind(models.TextChoices):
     COMPLETION_ACCEPTANCE = "completion_acceptance", _("completion acceptance of safety facilities")
 
 
-# Which department owns each kind of approval record.
+# The department that owns each kind of approval record.
 APPROVAL_OWNERS = {
     ApprovalKind.EIA: Department.ENVIRONMENT,
     ApprovalKind.SAFETY_CONDITIONS: Department.EMERGENCY,
@@ -216,7 +216,7 @@ class DeletedRecord(models.Model):
 
 
 class BulletinFlow(models.TextChoices):
-    """Who tells whom what, periodically (or by hand for ad-hoc bulletins)."""
+    """Sender, receiver and subject of a bulletin: the three periodic flows and ad-hoc bulletins."""
 
     WARNINGS_AND_REDUCTION = "warnings_and_reduction", _("city environment to city emergency: warnings and reduction work")
     NEW_ENV_FACILITIES = "new_env_facilities", _("county environment to county emergency: new and upgraded environmental facilities")

@@ -53,7 +53,7 @@ class RegisterColumn:
 
 @dataclass(frozen=True)
 class RegisterSpec:
-    """What one register shows, filters on, matches re-imported rows by, and reads from Excel."""
+    """Declaration of one register: its shown fields, filters, re-import key and Excel columns."""
 
     slug: str
     model: type

@@ -69,7 +69,7 @@ def test_schemathesis_finds_no_server_error(rows, tokens, tmp_path):
     from hypothesis.configuration import set_hypothesis_home_dir
     from schemathesis.generation import GenerationMode
 
-    # Hypothesis keeps caches in ./.hypothesis unless told otherwise; keep the checkout clean.
+    # Hypothesis keeps caches in ./.hypothesis unless configured otherwise; keep the checkout clean.
     set_hypothesis_home_dir(tmp_path / "hypothesis")
 
     raw = token_client(tokens.city_em_write).get(reverse("api:schema")).json()

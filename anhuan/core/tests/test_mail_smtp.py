@@ -169,7 +169,7 @@ def test_nothing_sent_without_host(users):
 
 
 def test_failed_delivery_stays_pending(users):
-    # A port nobody listens on: the connection is refused.
+    # A port with no listener, so the connection is refused.
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]

@@ -2,7 +2,7 @@
 
 Test modules import the fixtures they use by name, e.g.
 ``from anhuan.pollution.tests.test_roster_fixtures import world  # noqa: F401``.
-This module holds no tests.
+This module contains no tests.
 """
 
 import datetime as dt

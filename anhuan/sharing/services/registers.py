@@ -127,7 +127,7 @@ def editable_approval_kinds(user):
 def can_edit(user, model_or_instance):
     """True if ``user`` may change the given row, or add rows to the given register.
 
-    For a model class the answer is about adding rows: any officer or leader adds approvals of
+    For a model class the result concerns adding rows: any officer or leader adds approvals of
     their department's kinds and enforcement records of their own agency.
     """
     if not _is_editor(user):
