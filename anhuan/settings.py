@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "anhuan.experts",
     "anhuan.pollution",
     "anhuan.sharing",
+    "anhuan.facilities",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("pollution/", include("anhuan.pollution.urls")),
     path("experts/", include("anhuan.experts.urls")),
     path("sharing/", include("anhuan.sharing.urls")),
+    path("facilities/", include("anhuan.facilities.urls")),
     path("api/", include("anhuan.api.urls")),
     path("", include("anhuan.core.urls")),
 ]

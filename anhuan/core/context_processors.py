@@ -42,6 +42,15 @@ def _staff_groups():
             (_("Environmental facilities"), url_or_none("sharing:register-list", "env-facilities")),
             (_("Enforcement records"), url_or_none("sharing:register-list", "enforcement")),
         )),
+        (_("Key environmental facilities"), _links(
+            (_("Overview"), url_or_none("facilities:overview")),
+            (_("Key facilities"), url_or_none("facilities:list")),
+            (_("Assessments and diagnoses due"), url_or_none("facilities:due")),
+            (_("Stop-use orders"), url_or_none("facilities:order-list")),
+            (_("Service providers"), url_or_none("facilities:provider-list")),
+            (_("Contracted out without a responsible person"), url_or_none("facilities:unowned")),
+            (_("Penalties without rectification"), url_or_none("facilities:unrectified")),
+        )),
         (_("Enterprise files"), _links((_("Enterprises"), url_or_none("enterprises:list")))),
         (_("Expert pool"), _links((_("Experts"), url_or_none("experts:list")))),
         (_("Data exchange"), _links((_("Data-exchange API"), url_or_none("api:docs")))),
@@ -78,6 +87,9 @@ def navigation(request):
     if own is not None:
         groups.append(_contact_group(user, own))
     if user.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
-        groups.append((_("System administration"), _links((_("Deadlines and reminders"), url_or_none("policy-settings")))))
+        groups.append((_("System administration"), _links(
+            (_("Deadlines and reminders"), url_or_none("policy-settings")),
+            (_("Key facility types"), url_or_none("facilities:key-types")),
+        )))
     groups = [(name, links) for name, links in groups if links]
     return {"nav_groups": groups, "unread_notifications": unread_count(user), "inbox_url": url_or_none("inbox")}

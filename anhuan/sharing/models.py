@@ -114,16 +114,37 @@ class EnvFacilityType(models.TextChoices):
     RTO = "rto", _("RTO incinerator")
     ACTIVATED_CARBON = "activated_carbon", _("activated carbon adsorption")
     COAL_TO_GAS = "coal_to_gas", _("coal-to-gas conversion")
+    CATALYTIC_COMBUSTION = "catalytic_combustion", _("catalytic combustion")
+    SLUDGE_DRYING = "sludge_drying", _("sludge drying")
     OTHER = "other", _("other")
 
 
-KEY_FACILITY_TYPES = {
+# The key types the mechanism names; administrators designate more with KeyTypeDesignation.
+KEY_FACILITY_TYPES = frozenset({
     EnvFacilityType.DESULFURIZATION_DENITRIFICATION,
     EnvFacilityType.VOCS_RECOVERY,
     EnvFacilityType.WASTEWATER,
     EnvFacilityType.DUST,
     EnvFacilityType.RTO,
-}
+})
+
+
+class KeyTypeDesignation(models.Model):
+    """A facility type an administrator added to the key types."""
+
+    facility_type = models.CharField(_("facility type"), max_length=40, choices=EnvFacilityType.choices, unique=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("added key facility type")
+        verbose_name_plural = _("added key facility types")
+        ordering = ["facility_type"]
+
+
+def key_facility_types():
+    """Return the facility types that count as key: the mechanism's five and those administrators added."""
+    return KEY_FACILITY_TYPES | set(KeyTypeDesignation.objects.values_list("facility_type", flat=True))
 
 
 class EnvFacility(RegisterRecord):
@@ -190,6 +211,11 @@ class EnforcementRecord(RegisterRecord):
     rectification_deadline = models.DateField(_("rectification deadline"), null=True, blank=True)
     rectification_result = models.TextField(_("rectification result"), blank=True)
     rectified_on = models.DateField(_("rectified on"), null=True, blank=True)
+    # The environmental facility the violation concerns, if any (a key facility used before acceptance …).
+    facility = models.ForeignKey(
+        "sharing.EnvFacility", verbose_name=_("facility concerned"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("enforcement record")

@@ -100,6 +100,8 @@ ENV_FACILITY_TYPE_WORDS = {
     EnvFacilityType.RTO: ("RTO焚烧炉", "RTO", "蓄热式焚烧炉"),
     EnvFacilityType.ACTIVATED_CARBON: ("活性炭吸附", "活性炭"),
     EnvFacilityType.COAL_TO_GAS: ("煤改气",),
+    EnvFacilityType.CATALYTIC_COMBUSTION: ("催化燃烧", "催化燃烧装置", "CO催化燃烧"),
+    EnvFacilityType.SLUDGE_DRYING: ("污泥干化", "污泥干化设施", "污泥烘干"),
     EnvFacilityType.OTHER: ("其他",),
 }
 MEASURE_WORDS = {

@@ -72,8 +72,10 @@ def rows(enterprises):
         ),
         safety_a=create_record(SafetyFacility, actor=system, enterprise=a, name="可燃气体报警系统", facility_type="监测报警"),
         safety_b=create_record(SafetyFacility, actor=system, enterprise=b, name="泄爆墙", facility_type="防爆泄压"),
-        env_a=create_record(EnvFacility, actor=system, enterprise=a, name="RTO焚烧炉", facility_type="rto"),
-        env_b=create_record(EnvFacility, actor=system, enterprise=b, name="布袋除尘器", facility_type="dust"),
+        env_a=create_record(EnvFacility, actor=system, enterprise=a, name="RTO焚烧炉", facility_type="rto",
+                             commissioned_on=dt.date(2021, 5, 1)),
+        env_b=create_record(EnvFacility, actor=system, enterprise=b, name="布袋除尘器", facility_type="dust",
+                             commissioned_on=dt.date(2020, 3, 1)),
         enforcement_a=create_record(
             EnforcementRecord, actor=system, enterprise=a, agency=agency(Department.EMERGENCY, REGION_A),
             inspected_on=INSPECTED_ON, inspectors="张三、李四", findings="动火作业票填写不全", measure="education",

@@ -29,7 +29,6 @@ from anhuan.organizations.models import Agency, Department, Role
 from anhuan.organizations.scope import covers_region, region_ids_of
 from anhuan.sharing.models import (
     APPROVAL_OWNERS,
-    KEY_FACILITY_TYPES,
     SOFT_MEASURES,
     DeletedRecord,
     EnforcementMeasure,
@@ -37,6 +36,7 @@ from anhuan.sharing.models import (
     EnvFacility,
     ProjectApproval,
     SafetyFacility,
+    key_facility_types,
 )
 
 logger = logging.getLogger(__name__)
@@ -217,8 +217,20 @@ def enforcement_rule_errors(values, today=None):
     return errors
 
 
+# Checks other apps add to every row of a register before it is saved, as (model, check) pairs;
+# ``check(record)`` returns (field, message) pairs. The facility lifecycle adds its gates here,
+# so forms, imports, the API and commands all refuse the same rows.
+_RECORD_CHECKS = []
+
+
+def add_record_check(model, check):
+    """Run ``check(record)`` on every unsaved row of ``model`` (see ``record_errors``)."""
+    if (model, check) not in _RECORD_CHECKS:
+        _RECORD_CHECKS.append((model, check))
+
+
 def record_errors(record):
-    """Return every (field, message) pair wrong with an unsaved row: model checks, then register rules."""
+    """Return every (field, message) pair wrong with an unsaved row: model checks, register rules, added checks."""
     errors = []
     try:
         record.full_clean(exclude=_SERVICE_FIELDS, validate_unique=False, validate_constraints=False)
@@ -232,6 +244,10 @@ def record_errors(record):
     if isinstance(record, ProjectApproval) and isinstance(record.approval_date, dt.date):
         if record.approval_date > dt.datetime.now(tz=SHANGHAI).date():
             errors.append(("approval_date", _("The approval date cannot be in the future.")))
+    if not errors:
+        for model, check in _RECORD_CHECKS:
+            if isinstance(record, model):
+                errors.extend(check(record))
     return errors
 
 
@@ -273,7 +289,7 @@ def _visible_enterprise(actor, enterprise):
 def _derive(record):
     record.region_id = record.enterprise.region_id
     if isinstance(record, EnvFacility):
-        record.is_key = record.facility_type in KEY_FACILITY_TYPES
+        record.is_key = record.facility_type in key_facility_types()
 
 
 # --- Actions --------------------------------------------------------------------------------

@@ -132,8 +132,8 @@ def test_env_facilities_import_sets_is_key(personas, enterprise_a, tmp_path):
 
 def test_env_facilities_rejects_unknown_type_and_duplicates(personas, enterprise_a, tmp_path):
     rows = [
-        [enterprise_a.credit_code, "1号RTO焚烧炉", "RTO焚烧炉", "", "", "", ""],
-        [enterprise_a.credit_code, "1号RTO焚烧炉", "RTO焚烧炉", "", "", "", ""],
+        [enterprise_a.credit_code, "1号RTO焚烧炉", "RTO焚烧炉", "", "", "拟建", ""],
+        [enterprise_a.credit_code, "1号RTO焚烧炉", "RTO焚烧炉", "", "", "拟建", ""],
         [enterprise_a.credit_code, "洗涤塔", "喷淋塔", "", "", "", ""],
     ]
     with translation.override("en"):
@@ -151,7 +151,7 @@ def test_env_facilities_rejected_for_emergency(personas, enterprise_a, tmp_path)
 
 def test_env_facilities_reimport_recomputes_is_key(personas, enterprise_a, tmp_path):
     actor = personas["county_a_ee_officer"]
-    row = [enterprise_a.credit_code, "治理设施", "RTO焚烧炉", "", "", "", ""]
+    row = [enterprise_a.credit_code, "治理设施", "RTO焚烧炉", "", "", "拟建", ""]
     run(registry.ENV_FACILITIES, tmp_path / "one.xlsx", actor, ENV_HEADER, [row])
     row[2] = "煤改气"
     result = run(registry.ENV_FACILITIES, tmp_path / "two.xlsx", actor, ENV_HEADER, [row])

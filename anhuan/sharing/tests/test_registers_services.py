@@ -34,7 +34,7 @@ INSPECTED = dt.date(2025, 5, 20)
 
 
 def env_facility(actor, enterprise, **fields):
-    values = {"name": "1号RTO焚烧炉", "facility_type": EnvFacilityType.RTO, **fields}
+    values = {"name": "1号RTO焚烧炉", "facility_type": EnvFacilityType.RTO, "commissioned_on": dt.date(2021, 5, 1), **fields}
     return create_record(EnvFacility, actor=actor, enterprise=enterprise, **values)
 
 

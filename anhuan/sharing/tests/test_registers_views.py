@@ -48,7 +48,7 @@ def rows(personas, enterprise_a):
     return {
         "env-facilities": create_record(
             EnvFacility, actor=personas["county_a_ee_officer"], enterprise=enterprise_a, name="1号RTO焚烧炉",
-            facility_type=EnvFacilityType.RTO),
+            facility_type=EnvFacilityType.RTO, commissioned_on=dt.date(2021, 5, 1)),
         "safety-facilities": create_record(
             SafetyFacility, actor=personas["county_a_em_officer"], enterprise=enterprise_a, name="报警系统",
             facility_type="检测报警设施"),
@@ -169,7 +169,7 @@ def test_create_form_adds_and_audits(client, personas, enterprise_a):
     actor = personas["county_a_ee_officer"]
     response = client_for(client, actor).post(reverse("sharing:register-create", args=["env-facilities"]), {
         "enterprise": enterprise_a.credit_code.lower(), "name": "脱硫塔", "facility_type": "desulfurization_denitrification",
-        "status": "in_operation", "commissioned_on": "2024-05-01",
+        "status": "in_operation", "commissioned_on": "2022-05-01",
     })
     facility = EnvFacility.objects.get()
     assert response.status_code == 302

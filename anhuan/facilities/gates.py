@@ -1,0 +1,39 @@
+"""The lifecycle gates, applied to every change of the environmental facility register.
+
+Forms, Excel imports, the API and commands all save register rows through
+``sharing.services.registers``; ``install`` adds ``register_row_errors`` to its checks, so a
+key facility recorded as under construction or in operation without what the lifecycle needs
+is refused everywhere with the same reason.
+"""
+
+from django.utils import translation
+
+from anhuan.facilities.domain import lifecycle
+from anhuan.facilities.reads import facts_for
+
+
+def register_row_errors(record):
+    """Return (field, message) pairs for a register row that enters a gated status without its prerequisites."""
+    from anhuan.sharing.models import EnvFacility, key_facility_types
+
+    if record.status not in lifecycle.GATED_STATUSES or record.facility_type not in key_facility_types():
+        return []
+    if record.pk is not None:
+        old_status = EnvFacility.objects.filter(pk=record.pk).values_list("status", flat=True).first()
+        if old_status == record.status:
+            return []
+    reasons = lifecycle.blockers(facts_for(record), record.status)
+    return [("status", join_reasons(reasons))] if reasons else []
+
+
+def join_reasons(reasons):
+    """One message from several sentences: Chinese sentences run on, English ones take a space."""
+    separator = "" if (translation.get_language() or "").startswith("zh") else " "
+    return separator.join(str(reason) for reason in reasons)
+
+
+def install():
+    from anhuan.sharing.models import EnvFacility
+    from anhuan.sharing.services.registers import add_record_check
+
+    add_record_check(EnvFacility, register_row_errors)

@@ -1,0 +1,115 @@
+"""What every facility service shares: finding the facility in scope, the profile, files, the audit entry."""
+
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+
+from anhuan.core import audit
+from anhuan.core.errors import NotPermitted, OutOfScope, ValidationFailed
+from anhuan.core.uploads import check_upload
+from anhuan.facilities.domain import lifecycle
+from anhuan.facilities.models import KeyFacilityProfile, Origin
+from anhuan.organizations.models import Department, Role
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_ACTOR_ROLES = {Role.OFFICER, Role.LEADER}
+
+
+def key_facility_for(actor, facility_id, *, lock=False):
+    """Return the key EnvFacility ``facility_id`` inside the actor's scope.
+
+    Raises:
+        OutOfScope: the facility does not exist, lies outside the actor's scope, or is not a key facility.
+    """
+    from anhuan.sharing.models import EnvFacility
+
+    queryset = EnvFacility.objects.visible_to(actor).filter(pk=facility_id, is_key=True).select_related("enterprise", "region")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    facility = queryset.first()
+    if facility is None:
+        raise OutOfScope()
+    return facility
+
+
+def require_staff_actor(actor, *departments):
+    """Only officers and leaders act on facilities; ``departments`` narrows to one side (or both if empty).
+
+    The system account (commands and jobs) may act for either side.
+    """
+    if not actor.is_authenticated or not actor.is_active:
+        raise NotPermitted()
+    if actor.role == Role.SYSTEM:
+        return
+    if actor.role not in _ACTOR_ROLES or actor.agency_id is None:
+        raise NotPermitted(_("Only officers and leaders of the two bureaus record facility matters."))
+    if departments and actor.department not in departments:
+        names = "、".join(str(Department(department).label) for department in departments)
+        raise NotPermitted(_("Only the %(department)s department records this.") % {"department": names})
+
+
+def initial_origin(facility):
+    """A facility recorded in use before the mechanism took effect is existing; every other one is a new project."""
+    in_use = facility.status in (lifecycle.IN_OPERATION, lifecycle.STOPPED)
+    return Origin.EXISTING if in_use and lifecycle.is_existing(facility.commissioned_on) else Origin.NEW_PROJECT
+
+
+def profile_for(facility, *, actor):
+    """Return the facility's KeyFacilityProfile, creating it (and deciding its path) on first use."""
+    profile = KeyFacilityProfile.objects.filter(facility=facility).first()
+    if profile is None:
+        profile = KeyFacilityProfile.objects.create(
+            facility=facility, enterprise_id=facility.enterprise_id, region_id=facility.region_id,
+            origin=initial_origin(facility), updated_by=actor,
+        )
+    return profile
+
+
+def attach_file(record, upload, *, field="file"):
+    """Check an upload and store it on a FacilityRecord (not yet saved); no upload leaves the record alone."""
+    if upload is None:
+        return
+    record.sha256 = check_upload(upload, max_bytes=MAX_FILE_BYTES, field=field)
+    record.file_name = upload.name
+    upload.seek(0)
+    record.file.save(upload.name, ContentFile(upload.read()), save=False)
+
+
+def new_record(model, facility, *, actor, upload=None, **fields):
+    """Build, validate and save one FacilityRecord of ``facility`` with the given fields, and audit it.
+
+    Call inside the caller's transaction. ``fields`` are model fields; blank required ones are
+    reported by ``full_clean`` with the field named.
+
+    Raises:
+        ValidationFailed: a field is missing or wrong, or the file is refused.
+    """
+    record = model(facility=facility, enterprise_id=facility.enterprise_id, region_id=facility.region_id,
+                   recorded_by=actor, **fields)
+    clean(record)
+    attach_file(record, upload)
+    record.save()
+    return record
+
+
+def clean(record):
+    """Run the model's own checks and raise ValidationFailed naming the first wrong field."""
+    from django.core.exceptions import ValidationError
+    from django.utils.text import capfirst
+
+    try:
+        record.full_clean(exclude=["facility", "enterprise", "region", "recorded_by", "file", "file_name", "sha256"])
+    except ValidationError as error:
+        errors = {name: " ".join(str(message) for message in messages) for name, messages in error.message_dict.items()}
+        name, message = next(iter(errors.items()))
+        label = capfirst(str(type(record)._meta.get_field(name).verbose_name)) if name != "__all__" else ""
+        raise ValidationFailed(
+            _("%(field)s: %(message)s") % {"field": label, "message": message} if label else message,
+            field=name, errors=errors,
+        ) from None
+
+
+def record_action(actor, action, obj, fields, **data):
+    """Audit the creation of ``obj`` with the non-empty values of ``fields``."""
+    after = audit.snapshot(obj, fields)
+    changes = audit.diff({}, {name: value for name, value in after.items() if value not in (None, "")})
+    audit.record(actor, action, obj, changes=changes, **data)
