@@ -181,6 +181,11 @@ def _locked(request):
 # --- Status and deadlines -----------------------------------------------------------------
 
 
+def step_deadline(request, start, hours_key):
+    """Deadline of a step started at ``start``: the policy's hours later, but never after the planned start of the work."""
+    return min(start + dt.timedelta(hours=policy.get(hours_key)), request.planned_start)
+
+
 def _advance(request, *, actor, now):
     """Derive the new status from the decisions and review, check the transition, set deadlines, notify."""
     review = review_of(request)
@@ -194,9 +199,9 @@ def _advance(request, *, actor, now):
         request.due_at = None
         request.decided_at = now
     elif new == Status.SUBMITTED:
-        request.due_at = request.submitted_at + dt.timedelta(hours=policy.get(steps.DECISION_HOURS))
+        request.due_at = step_deadline(request, request.submitted_at, steps.DECISION_HOURS)
     else:
-        request.due_at = now + dt.timedelta(hours=policy.get(STEP_HOURS[new]))
+        request.due_at = step_deadline(request, now, STEP_HOURS[new])
     request.save(update_fields=["status", "due_at", "decided_at", "updated_at"])
     audit.record(actor, MaintenanceAction.STATUS, request, changes={"status": [old, new]})
     if new == Status.EXPERT_REVIEW:
@@ -330,7 +335,7 @@ def submit_request(request, *, actor, now=None):
         request.warning = warning
         request.submitted_by = actor
         request.submitted_at = now
-        request.due_at = now + dt.timedelta(hours=policy.get(steps.DECISION_HOURS))
+        request.due_at = step_deadline(request, now, steps.DECISION_HOURS)
         request.save(update_fields=["status", "warning", "submitted_by", "submitted_at", "due_at", "updated_at"])
         audit.record(actor, MaintenanceAction.SUBMIT, request, changes={"status": [Status.DRAFT, Status.SUBMITTED]},
                      due_at=request.due_at)

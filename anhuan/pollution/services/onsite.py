@@ -263,11 +263,18 @@ def _require_guidance_needed(warning, enterprise):
         )
 
 
-def schedule_visit(warning, enterprise, *, actor, scheduled_at, experts, officers):
-    """Schedule the joint visit to ``enterprise`` for ``warning``, or schedule a cancelled one again."""
+def schedule_visit(warning, enterprise, *, actor, scheduled_at, experts, officers, now=None):
+    """Schedule the joint visit to ``enterprise`` for ``warning``, or schedule a cancelled one again.
+
+    Raises:
+        ValidationFailed: no time, a time already past, a team that breaks the team rule, or no
+            production line of the enterprise needs guidance.
+    """
     check_can_organise(actor, enterprise)
     if scheduled_at is None:
         raise ValidationFailed(_("Enter the time of the visit."), field="scheduled_at")
+    if scheduled_at < (now or timezone.now()):
+        raise ValidationFailed(_("The visit cannot be scheduled in the past."), field="scheduled_at")
     with transaction.atomic():
         _require_guidance_needed(warning, enterprise)
         experts, officers = _check_team(actor, enterprise, experts, officers)

@@ -400,3 +400,13 @@ def test_renamed_program_rejected_as_attachment():
     program = SimpleUploadedFile("evil.pdf", b"MZ\x90\x00" + b"\x00" * 100)
     with pytest.raises(ValidationFailed):
         validate_attachment(program)
+
+
+def test_deadline_never_after_planned_start(contact):
+    now = timezone.now()
+    start = now + dt.timedelta(hours=10)
+    draft = services.create_draft(actor=contact, **request_fields(planned_start=start, planned_end=start + dt.timedelta(hours=4)))
+    services.submit_request(draft, actor=contact, now=now)
+    draft.refresh_from_db()
+    # 24 decision hours would end after the work starts: the deadline is the start itself.
+    assert draft.due_at == start

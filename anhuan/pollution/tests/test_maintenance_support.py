@@ -19,8 +19,8 @@ __all__ = ["plant", "contact", "other_contact", "experts", "draft", "submitted",
 
 
 def request_fields(**overrides):
-    """Return the fields of a valid request whose work starts tomorrow."""
-    start = timezone.now() + dt.timedelta(days=1)
+    """Return the fields of a valid request whose work starts in four days, after every step's deadline."""
+    start = timezone.now() + dt.timedelta(days=4)
     fields = {
         "work_types": ["hot_work", "confined_space"],
         "unit": "2号反应釜",

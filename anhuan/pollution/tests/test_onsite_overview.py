@@ -34,6 +34,7 @@ def complete_visit(onsite, personas):
     visit = schedule_visit(
         onsite.warning, onsite.chemical, actor=personas["county_a_em_officer"],
         scheduled_at=timezone.now() - dt.timedelta(hours=1), **team_a(personas, onsite),
+        now=timezone.now() - dt.timedelta(hours=2),
     )
     return record_visit(
         visit, actor=personas["county_a_em_officer"], visited_at=timezone.now() - dt.timedelta(minutes=1),

@@ -291,3 +291,10 @@ def test_issuing_warning_notifies_county_agencies(db):
     issue_warning(actor=get_system_user(), level="red", announced_at=announced, starts_at=announced + dt.timedelta(hours=6))
 
     assert Notification.objects.filter(recipient=officer, kind="onsite.needed").count() == 1
+
+
+def test_visit_in_the_past_is_refused(personas, onsite):
+    with pytest.raises(ValidationFailed, match="cannot be scheduled in the past") as refused:
+        schedule(personas, onsite, scheduled_at=timezone.now() - dt.timedelta(minutes=5))
+    assert refused.value.fields["field"] == "scheduled_at"
+    assert not OnsiteGuidance.objects.exists()
