@@ -7,7 +7,7 @@ The modules follow the data:
 * ``normalise``: one cell to a clean value, or a reason why not.
 * ``regions``: the 县（市、区） cell to a Region, with former names rejected.
 * ``rows``: row validation and the checks across rows.
-* ``writer`` and ``sqlbulk``: the transaction's bulk writes and audit entries.
+* ``writer``: the transaction's bulk writes and audit entries, through ``core.sqlbulk``.
 * ``service``: ``import_reduction_list``, the one action the command, the pages and the job call.
 * ``jobs``: queued upload jobs, their progress and who may see them.
 """

@@ -3,7 +3,7 @@
 ``ListWriter.write`` runs inside the caller's transaction. It creates or updates each enterprise by
 credit code, replaces the year's entries inside the actor's scope, and writes one audit entry
 per created or updated enterprise with its old and new values. Large writes go through
-``sqlbulk`` so a 40,000-row list costs a few statements per thousand rows.
+``core.sqlbulk`` so a 40,000-row list costs a few statements per thousand rows.
 """
 
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ from anhuan.core.errors import Conflict
 from anhuan.core.models import AuditEntry
 from anhuan.enterprises.models import Enterprise
 from anhuan.enterprises.services import EnterpriseAction
-from anhuan.pollution.importing import sqlbulk
+from anhuan.core import sqlbulk
 from anhuan.pollution.importing.rows import LEVELS, enterprise_flags
 from anhuan.pollution.models import ReductionEntry
 

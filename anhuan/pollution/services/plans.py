@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from anhuan.core import audit
 from anhuan.core.timeutil import to_local
 from anhuan.pollution.domain import plan as rules
-from anhuan.pollution.importing.sqlbulk import InsertStatement
+from anhuan.core.sqlbulk import InsertStatement
 from anhuan.pollution.models import (
     EventKind,
     PlanItem,

@@ -1,4 +1,4 @@
-"""Plain INSERT, UPDATE and DELETE statements for the importer's large writes.
+"""Plain INSERT, UPDATE and DELETE statements for large writes (the list importer, stored plans).
 
 Django's ``bulk_create`` builds a model instance per row and compiles each batch anew; for a
 40,000-row list that costs seconds. Here each statement is built once and rows stream through
