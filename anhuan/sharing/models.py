@@ -8,6 +8,7 @@ deletions are kept in ``DeletedRecord`` so other systems can follow them.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anhuan.organizations.models import Department
 from anhuan.organizations.scope import ScopedQuerySet, region_ids_of
@@ -183,7 +184,7 @@ class EnforcementMeasure(models.TextChoices):
     PENALTY_WARNING = "penalty_warning", _("warning (penalty)")
     FINE = "fine", _("fine")
     SUSPENSION = "suspension", _("suspension of production")
-    NONE = "none", _("no measure")
+    NONE = "none", pgettext_lazy("enforcement", "no measure")
 
 
 SOFT_MEASURES = {
