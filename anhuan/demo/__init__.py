@@ -1,4 +1,4 @@
-"""Demo data for `make run`: accounts for every role, the sample reduction list, contacts, one warning.
+"""Demo data for `make run`: accounts for every role, the sample reduction list, contacts, one warning, key facilities.
 
 Loading is idempotent: each step is skipped when its data exists, so a second
 run writes nothing. Supervised data goes through the services, so it carries
@@ -13,6 +13,7 @@ from pathlib import Path
 from django.core.management import call_command, get_commands
 from django.utils import timezone
 
+from anhuan.demo.facilities import load_demo_facilities
 from anhuan.demo.users import ACCOUNTS, CONTACT_ENTERPRISES, ensure_user
 from anhuan.enterprises.models import Enterprise, EnterpriseContact
 from anhuan.enterprises.services import create_enterprise
@@ -42,10 +43,11 @@ class DemoSummary:
     contacts_created: int = 0
     warning: str = "skipped"
     experts_created: int = 0
+    facilities: str = "skipped"
 
 
 def load_demo_data(*, import_stdout=None):
-    """Create the demo accounts, list, contacts and warning that do not exist yet; return a DemoSummary."""
+    """Create the demo accounts, list, contacts, warning and key facilities that do not exist yet; return a DemoSummary."""
     summary = DemoSummary()
 
     users = {}
@@ -71,6 +73,7 @@ def load_demo_data(*, import_stdout=None):
 
     summary.experts_created = _ensure_experts(users)
     summary.warning = _issue_demo_warning(users[WARNING_ISSUER])
+    summary.facilities = load_demo_facilities(users)
     logger.info("Demo data loaded: %s", summary)
     return summary
 

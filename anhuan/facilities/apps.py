@@ -10,6 +10,14 @@ class FacilitiesConfig(AppConfig):
     def ready(self):
         # Add the lifecycle gates to the environmental facility register, and register this app's
         # to-do providers and audit actions, so pages, imports, the API and commands all see them.
+        import anhuan.facilities.services.existing  # noqa: F401
+        import anhuan.facilities.services.findings  # noqa: F401
+        import anhuan.facilities.services.key_types  # noqa: F401
+        import anhuan.facilities.services.lifecycle  # noqa: F401
+        import anhuan.facilities.services.providers  # noqa: F401
+        import anhuan.facilities.services.risks  # noqa: F401
+        import anhuan.facilities.todo_existing  # noqa: F401
+        import anhuan.facilities.todo_lifecycle  # noqa: F401
         from anhuan.facilities import gates
 
         gates.install()

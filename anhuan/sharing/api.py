@@ -147,7 +147,30 @@ class EnvFacilitySerializer(RegisterSerializer):
         read_only_fields = ("is_key",)
 
 
+class ScopedEnvFacilityField(serializers.PrimaryKeyRelatedField):
+    """An environmental facility named by its id in the env-facilities register, looked up inside the caller's scope."""
+
+    def get_queryset(self):
+        request = self.context["request"]
+        client = client_of(request)
+        if client is not None:
+            return api_clients.visible_to_client(EnvFacility.objects.all(), client)
+        return EnvFacility.objects.visible_to(request.user)
+
+
 class EnforcementSerializer(RegisterSerializer):
+    facility = ScopedEnvFacilityField(
+        required=False,
+        allow_null=True,
+        label=gettext_lazy("facility concerned"),
+        help_text=gettext_lazy(
+            "Id of the environmental facility (env-facilities register) the violation concerns, or null. "
+            "It must belong to the record's enterprise."
+        ),
+    )
+    facility_name = serializers.CharField(
+        source="facility.name", read_only=True, allow_null=True, default=None, label=gettext_lazy("facility name")
+    )
     agency = NaturalKeyField(
         slug_field="name",
         queryset=Agency.objects.all(),
@@ -163,8 +186,8 @@ class EnforcementSerializer(RegisterSerializer):
         model = EnforcementRecord
         fields = (
             *RegisterSerializer.common_fields, "agency", "department", "inspected_on", "inspectors", "findings",
-            "violation", "measure", "harder_measure_reason", "amount", "rectification_deadline",
-            "rectification_result", "rectified_on", *RegisterSerializer.stamp_fields,
+            "violation", "facility", "facility_name", "measure", "harder_measure_reason", "amount",
+            "rectification_deadline", "rectification_result", "rectified_on", *RegisterSerializer.stamp_fields,
         )
         read_only_fields = ("department",)
 
@@ -243,7 +266,7 @@ class RegisterViewSet(
     def get_queryset(self):
         rows = visible_rows(self.model.objects.all(), self.request).select_related("enterprise", "region")
         if self.model is EnforcementRecord:
-            rows = rows.select_related("agency")
+            rows = rows.select_related("agency", "facility")
         return rows
 
     def list(self, request, *args, **kwargs):

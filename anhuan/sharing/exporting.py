@@ -34,6 +34,8 @@ def _cell(record, column):
         return record.region.name
     if column.field == "agency":
         return record.agency.name
+    if column.field == "facility":
+        return record.facility.name if record.facility_id else ""
     if column.field == "is_key":
         return "是" if record.is_key else "否"
     if column.field == "updated_at":

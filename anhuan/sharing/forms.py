@@ -17,7 +17,7 @@ from anhuan.enterprises.domain import credit_code as credit_codes
 from anhuan.enterprises.models import Enterprise
 from anhuan.enterprises.services import editable_regions
 from anhuan.sharing import registry
-from anhuan.sharing.models import ApprovalKind, EnforcementRecord, FacilityStatus
+from anhuan.sharing.models import ApprovalKind, EnforcementRecord, EnvFacility, FacilityStatus
 from anhuan.sharing.services import registers
 
 PAGE_SIZES = (20, 50, 100)
@@ -86,7 +86,7 @@ class RegisterFilterForm(forms.Form):
             "sort": data.get("sort") or self.spec.default_sort,
         }
 
-    def page_size(self):
+    def rows_per_page(self):
         self.is_valid()
         return self.cleaned_data.get("page_size") or PAGE_SIZES[0]
 
@@ -103,8 +103,11 @@ _HELP_TEXTS = {
     "harder_measure_reason": gettext_lazy(
         "Required for an order to rectify, a warning, a fine or a suspension: why the soft measures would not do."),
     "amount": gettext_lazy("Required for a fine, in yuan."),
-    "rectification_deadline": gettext_lazy("Required for an order to rectify or a fine."),
+    "rectification_deadline": gettext_lazy(
+        "Required when a violation is recorded or the measure is an order to rectify, a warning, a fine or a suspension."),
     "inspectors": gettext_lazy("Names of the inspectors, separated by 、."),
+    "facility": gettext_lazy(
+        "If the violation concerns an environmental facility, its name as in the environmental facility register."),
 }
 
 
@@ -124,6 +127,12 @@ class RegisterRecordForm(forms.ModelForm):
                 field.help_text = _HELP_TEXTS[name]
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        if "facility" in self.fields:
+            # Named like in the Excel file; clean() looks the name up among the enterprise's facilities.
+            self.fields["facility"] = forms.CharField(
+                label=self.fields["facility"].label, required=False, max_length=200, help_text=_HELP_TEXTS["facility"])
+            if self.instance.pk is not None and self.instance.facility_id and not self.is_bound:
+                self.initial["facility"] = self.instance.facility.name
         if "kind" in self.fields:
             kinds = set(registers.editable_approval_kinds(user))
             self.fields["kind"].choices = [(value, label) for value, label in ApprovalKind.choices if value in kinds]
@@ -135,6 +144,28 @@ class RegisterRecordForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("No enterprise with the credit code %(code)s is registered in your region.") % {"code": code or "—"})
         return enterprise
+
+    def clean(self):
+        cleaned = super().clean()
+        if "facility" in self.fields:
+            cleaned["facility"] = self._facility(cleaned.get("facility"), cleaned.get("enterprise"))
+        return cleaned
+
+    def _facility(self, name, enterprise):
+        name = " ".join(str(name or "").split())
+        if not name or enterprise is None:
+            return None
+        matches = list(EnvFacility.objects.visible_to(self.user).filter(enterprise=enterprise, name=name)[:2])
+        if len(matches) != 1:
+            self.add_error("facility", _(
+                "%(enterprise)s has no facility named %(name)s in the environmental facility register; "
+                "write the name as registered, or leave the field empty."
+            ) % {"enterprise": enterprise.name, "name": name} if not matches else _(
+                "%(enterprise)s has more than one facility named %(name)s; rename them in the environmental facility "
+                "register first."
+            ) % {"enterprise": enterprise.name, "name": name})
+            return None
+        return matches[0]
 
     def _post_clean(self):
         # The service validates the row with its own rules; the form's model validation would

@@ -31,7 +31,7 @@ from anhuan.pollution.importing.errors import ErrorCollector, ImportRejected
 from anhuan.pollution.importing.normalise import CellError
 from anhuan.pollution.importing.reader import read_sheets
 from anhuan.sharing import registry
-from anhuan.sharing.models import APPROVAL_OWNERS, EnforcementRecord, ProjectApproval
+from anhuan.sharing.models import APPROVAL_OWNERS, EnforcementRecord, EnvFacility, ProjectApproval
 from anhuan.sharing.services import registers
 
 logger = logging.getLogger(__name__)
@@ -182,6 +182,10 @@ def _row_values(spec, row, columns, row_number, collector, enterprises, actor):
         else:
             values["enterprise"] = enterprise
 
+    for field_name, (position, label) in columns.items():
+        if spec.column_for(field_name).kind == registry.FACILITY_NAME and field_name in values:
+            _resolve_facility(values, field_name, row_number, position, label, collector)
+
     kind = values.get("kind")
     if spec.model is ProjectApproval and kind and actor.role != Role.SYSTEM and APPROVAL_OWNERS[kind] != actor.department:
         position, label = columns["kind"]
@@ -191,6 +195,31 @@ def _row_values(spec, row, columns, row_number, collector, enterprises, actor):
 
     collector.sort_from(start)
     return None if len(collector) > start else values
+
+
+def _resolve_facility(values, field_name, row_number, position, label, collector):
+    """Replace a facility name by the row enterprise's environmental facility of that name; blank means none."""
+    name = values.pop(field_name)
+    if not name:
+        values[field_name] = None
+        return
+    enterprise = values.get("enterprise")
+    if not isinstance(enterprise, Enterprise):
+        # The credit code cell is wrong and already reported.
+        return
+    matches = list(EnvFacility.objects.filter(enterprise=enterprise, name=name).order_by("pk")[:2])
+    if not matches:
+        collector.add(row_number, label, _(
+            "%(enterprise)s has no facility named %(name)s in the environmental facility register; "
+            "write the name as registered, or leave the cell empty."
+        ) % {"enterprise": enterprise.name, "name": name}, name, position)
+    elif len(matches) > 1:
+        collector.add(row_number, label, _(
+            "%(enterprise)s has more than one facility named %(name)s; rename them in the environmental facility "
+            "register first."
+        ) % {"enterprise": enterprise.name, "name": name}, name, position)
+    else:
+        values[field_name] = matches[0]
 
 
 def _rule_errors(spec, values, existing, actor, row_number, columns, collector):

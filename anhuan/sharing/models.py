@@ -142,6 +142,9 @@ class KeyTypeDesignation(models.Model):
         verbose_name_plural = _("added key facility types")
         ordering = ["facility_type"]
 
+    def __str__(self):
+        return str(self.get_facility_type_display())
+
 
 def key_facility_types():
     """Return the facility types that count as key: the mechanism's five and those administrators added."""

@@ -32,6 +32,8 @@ DATE = "date"
 CHOICE = "choice"
 DECIMAL = "decimal"
 CREDIT_CODE = "credit_code"
+# The name of one of the row enterprise's environmental facilities (the importer looks it up).
+FACILITY_NAME = "facility_name"
 # Shown in exports only: the importer ignores these columns.
 EXPORT_ONLY = "export_only"
 
@@ -239,12 +241,13 @@ ENFORCEMENT = RegisterSpec(
     list_fields=("enterprise", "region", "inspected_on", "agency", "measure", "amount", "rectification_deadline",
                  "rectified_on"),
     detail_fields=(
-        "enterprise", "region", "agency", "inspected_on", "inspectors", "findings", "violation", "measure",
-        "harder_measure_reason", "amount", "rectification_deadline", "rectification_result", "rectified_on", "remark",
+        "enterprise", "region", "agency", "inspected_on", "inspectors", "findings", "violation", "facility",
+        "measure", "harder_measure_reason", "amount", "rectification_deadline", "rectification_result", "rectified_on",
+        "remark",
     ),
     form_fields=(
-        "enterprise", "inspected_on", "inspectors", "findings", "violation", "measure", "harder_measure_reason",
-        "amount", "rectification_deadline", "rectification_result", "rectified_on", "remark",
+        "enterprise", "inspected_on", "inspectors", "findings", "violation", "facility", "measure",
+        "harder_measure_reason", "amount", "rectification_deadline", "rectification_result", "rectified_on", "remark",
     ),
     date_field="inspected_on",
     # The agency is the importing officer's own, so one agency's inspection of an enterprise on
@@ -262,6 +265,7 @@ ENFORCEMENT = RegisterSpec(
         RegisterColumn("findings", "检查发现问题", MULTILINE, required=True, aliases=("检查情况", "发现问题"), width=30,
                        example="储罐区可燃气体报警器未定期检定"),
         RegisterColumn("violation", "违法行为", MULTILINE, aliases=("违法违规行为",), width=24),
+        RegisterColumn("facility", "设施名称", FACILITY_NAME, aliases=("涉及设施", "涉及环保设施", "环保设施名称"), width=20),
         RegisterColumn("measure", "处理措施", CHOICE, required=True, aliases=("采取措施", "处置措施"), words=MEASURE_WORDS,
                        width=14, example="行政提示"),
         RegisterColumn("harder_measure_reason", "从严处理理由", MULTILINE, aliases=("未采用柔性措施理由",), width=24),

@@ -107,7 +107,7 @@ def _filtered(request, spec):
     filter_form = RegisterFilterForm(request.GET, spec=spec, user=request.user)
     queryset = spec.model.objects.visible_to(request.user)
     if spec.model is EnforcementRecord:
-        queryset = queryset.select_related("agency")
+        queryset = queryset.select_related("agency", "facility")
     return filter_form, registry.filter_records(spec, queryset, **filter_form.criteria())
 
 
@@ -123,7 +123,7 @@ def register_list(request, register):
         return _forbidden(request, refusal)
 
     filter_form, records = _filtered(request, spec)
-    page_size = filter_form.page_size()
+    page_size = filter_form.rows_per_page()
     page_obj = Paginator(records, page_size).get_page(request.GET.get("page"))
     for record in page_obj:
         _decorate(spec, record)

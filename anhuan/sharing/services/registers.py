@@ -68,7 +68,7 @@ EDITABLE_FIELDS = {
     ),
     EnforcementRecord: (
         "enterprise", "inspected_on", "inspectors", "findings", "violation", "measure", "harder_measure_reason",
-        "amount", "rectification_deadline", "rectification_result", "rectified_on", "remark",
+        "amount", "rectification_deadline", "rectification_result", "rectified_on", "facility", "remark",
     ),
 }
 # Fields the service derives, recorded in the audit trail alongside the editable ones.
@@ -78,7 +78,8 @@ _SERVICE_FIELDS = ["enterprise", "region", "updated_by", "agency", "department"]
 
 # Order to rectify, warning (penalty), fine and suspension: everything but the soft measures and "no measure".
 HARDER_MEASURES = frozenset(EnforcementMeasure) - SOFT_MEASURES - {EnforcementMeasure.NONE}
-MEASURES_WITH_DEADLINE = frozenset({EnforcementMeasure.ORDER_RECTIFY, EnforcementMeasure.FINE})
+# The penalty measures: each one, like any recorded violation, must be followed by a rectification.
+MEASURES_WITH_DEADLINE = HARDER_MEASURES
 _EDITOR_ROLES = {Role.OFFICER, Role.LEADER}
 
 
@@ -179,12 +180,22 @@ def _label(model, name):
     return capfirst(str(model._meta.get_field(name).verbose_name))
 
 
+def needs_rectification(violation, measure):
+    """True if an enforcement record must carry a rectification deadline and be followed until rectified.
+
+    A recorded violation or a penalty measure (order to rectify, warning, fine, suspension)
+    is never the end of the matter: the enterprise rectifies, and someone checks it did.
+    """
+    return bool((violation or "").strip()) or measure in MEASURES_WITH_DEADLINE
+
+
 def enforcement_rule_errors(values, today=None):
-    """Return (field, message) pairs for the prudent-supervision rules of an enforcement record.
+    """Return (field, message) pairs for the rules of an enforcement record.
 
     Soft measures come first: a harder measure (order to rectify, warning, fine, suspension)
-    needs a stated reason. A fine needs its amount, and an order to rectify or a fine needs a
-    rectification deadline on or after the inspection date.
+    needs a stated reason. A fine needs its amount. A record with a violation or a penalty
+    measure needs a rectification deadline on or after the inspection date, so no penalty goes
+    without follow-up. The facility concerned, if any, must belong to the record's enterprise.
     """
     errors = []
     measure = values.get("measure")
@@ -192,6 +203,8 @@ def enforcement_rule_errors(values, today=None):
     amount = values.get("amount")
     deadline = values.get("rectification_deadline")
     rectified_on = values.get("rectified_on")
+    facility = values.get("facility")
+    enterprise = values.get("enterprise")
     today = today or dt.datetime.now(tz=SHANGHAI).date()
 
     if measure in HARDER_MEASURES and not (values.get("harder_measure_reason") or "").strip():
@@ -203,9 +216,17 @@ def enforcement_rule_errors(values, today=None):
         errors.append(("amount", _("A fine needs its amount in yuan.")))
     if amount is not None and amount <= Decimal(0):
         errors.append(("amount", _("Enter an amount greater than 0.")))
-    if measure in MEASURES_WITH_DEADLINE and deadline is None:
+    if deadline is None and measure in MEASURES_WITH_DEADLINE:
         errors.append(("rectification_deadline", _('The measure "%(measure)s" needs a rectification deadline.') % {
             "measure": EnforcementMeasure(measure).label
+        }))
+    elif deadline is None and (values.get("violation") or "").strip():
+        errors.append(("rectification_deadline", _(
+            "A record with a violation needs a rectification deadline, so that the rectification can be followed up."
+        )))
+    if facility is not None and enterprise is not None and facility.enterprise_id != enterprise.pk:
+        errors.append(("facility", _("%(facility)s is a facility of another enterprise, not of %(enterprise)s.") % {
+            "facility": facility.name, "enterprise": enterprise.name,
         }))
     if inspected_on is not None:
         if inspected_on > today:

@@ -334,3 +334,13 @@ def test_export_file_is_xlsx(client, personas, rows):
     response = client_for(client, personas["city_expert"]).get(reverse("sharing:register-export", args=["approvals"]))
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert "统一社会信用代码" in [cell.value for cell in workbook.active[1]]
+
+
+def test_list_shows_the_chosen_rows_per_page(client, personas, enterprise_a):
+    actor = personas["county_a_em_officer"]
+    for number in range(25):
+        create_record(SafetyFacility, actor=actor, enterprise=enterprise_a, name=f"设施{number:02d}", facility_type="消防")
+    url = reverse("sharing:register-list", args=["safety-facilities"])
+    response = client_for(client, actor).get(url, {"page_size": 50})
+    assert len(response.context["page_obj"].object_list) == 25
+    assert len(client.get(url).context["page_obj"].object_list) == 20
