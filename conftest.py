@@ -1,5 +1,7 @@
 """Shared test fixtures: reference data comes from migrations; personas per role and region."""
 
+import re
+
 import pytest
 
 from anhuan.organizations.models import Agency, Department, Region, Role, User
@@ -103,3 +105,21 @@ def browser_page(live_server):
             context.close()
             browser.close()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def walk_page(browser_page):
+    """The browser page at 1366×768 that accepts every confirmation a button asks for."""
+    browser_page.set_viewport_size({"width": 1366, "height": 768})
+    browser_page.on("dialog", lambda dialog: dialog.accept())
+    return browser_page
+
+
+def sign_in(page, live_server, username):
+    """Sign in on the login page as ``username``, whose password in tests is the username, after signing out."""
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", username)
+    page.click("form[action='/accounts/login/'] button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(live_server.url) + r"/"))

@@ -13,7 +13,7 @@ from anhuan.core.todo import overdue_text, todo_for
 from anhuan.organizations.models import STAFF_ROLES
 from anhuan.pollution.models import Consultation, PlanFlag, PlanItem, PollutionWarning, WarningEvent
 from anhuan.pollution.services.consultations import SAFETY_FLAGS, area_label, count_items_by_region
-from anhuan.pollution.views.consultations import FLAG_TAGS, LEVEL_TAGS
+from anhuan.pollution.tags import FLAG_TAGS, LEVEL_TAGS
 
 # The home page shows the first to-do items; the to-do page lists all of them.
 HOME_TODO_LIMIT = 10

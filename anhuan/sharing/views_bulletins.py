@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from anhuan.core import policy
+from anhuan.core.downloads import attachment_header
 from anhuan.core.errors import DomainError, NotPermitted, OutOfScope, TransitionNotAllowed
 from anhuan.core.history import history_rows
 from anhuan.core.todo import overdue_text
 from anhuan.organizations.scope import require_staff
-from anhuan.pollution.views.consultations import attachment_header
 from anhuan.sharing.exports import bulletin_docx
 from anhuan.sharing.forms_bulletins import AdhocBulletinForm, BulletinFilterForm
 from anhuan.sharing.models import Bulletin

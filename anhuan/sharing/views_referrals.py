@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from anhuan.core.downloads import attachment_header
 from anhuan.core.errors import DomainError, NotPermitted, OutOfScope
 from anhuan.core.timeutil import to_local
 from anhuan.organizations.models import Region
 from anhuan.organizations.scope import region_ids_of, require_staff
-from anhuan.pollution.views.consultations import attachment_header
 from anhuan.sharing.domain.referrals import Action
 from anhuan.sharing.forms_referrals import (
     ReferralActionForm,

@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from anhuan.core.timeutil import SHANGHAI, format_local
 from anhuan.organizations.models import Department, Role
 from anhuan.pollution.models import Consultation, PlanFlag
-from conftest import make_user
+from conftest import make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -58,14 +58,6 @@ def server_label(label):
     """Return ``label`` as the server renders it for a zh-CN browser."""
     with translation.override("zh-hans"):
         return str(label)
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", username)
-    page.click("form[action='/accounts/login/'] button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def sign_out(page, live_server):

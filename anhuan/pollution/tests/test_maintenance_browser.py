@@ -20,7 +20,7 @@ from anhuan.organizations.models import Department, Role
 from anhuan.pollution.models import MaintenanceRequest
 from anhuan.pollution.tests.consultation_fixtures import REGION_A, add_item, make_enterprise, make_event
 from anhuan.pollution.tests.test_maintenance_support import make_expert
-from conftest import make_user
+from conftest import make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -33,26 +33,6 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def page(browser_page):
-    browser_page.set_viewport_size({"width": 1366, "height": 768})
-    # Buttons with data-confirm ask before posting, and the walk-through accepts every question.
-    browser_page.on("dialog", lambda dialog: dialog.accept())
-    return browser_page
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", username)
-    page.click("form[action='/accounts/login/'] button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(live_server.url) + r"/"))
-
-
-def sign_out(page):
-    page.context.clear_cookies()
-
-
 def decide(page, live_server, pk, decision, opinion):
     page.goto(f"{live_server.url}/pollution/maintenance/{pk}/")
     page.check(f"#decide-form input[name=decision][value={decision}]")
@@ -61,7 +41,8 @@ def decide(page, live_server, pk, decision, opinion):
     expect(page.locator(".messages .msg.success")).to_be_visible()
 
 
-def test_request_approved_after_expert_review(page, live_server, tmp_path):
+def test_request_approved_after_expert_review(walk_page, live_server, tmp_path):
+    page = walk_page
     event = make_event(starts_at=timezone.now() - dt.timedelta(hours=2), announced_at=timezone.now() - dt.timedelta(hours=8))
     plant = make_enterprise("信都化工有限公司", REGION_A)
     add_item(event, plant, production_line="合成氨装置", measure_type="halt")
@@ -97,16 +78,13 @@ def test_request_approved_after_expert_review(page, live_server, tmp_path):
     page.click("#submit-request")
     expect(page.locator("[data-status=submitted]")).to_be_visible()
     expect(page.locator("#not-approved-notice")).to_be_visible()
-    sign_out(page)
 
     # The county emergency agency refers it, and the environment agency approves on the documents.
     sign_in(page, live_server, "county_a_em_officer")
     decide(page, live_server, pk, "expert_review", "涉及受限空间动火，情况复杂，提请市级专家论证。")
     expect(page.locator("[data-status=expert_review]")).to_be_visible()
-    sign_out(page)
     sign_in(page, live_server, "county_a_ee_officer")
     decide(page, live_server, pk, "approve_on_documents", "环保措施可行。")
-    sign_out(page)
 
     # A city environment officer organises the review and records the opinions and the conclusion.
     sign_in(page, live_server, "city_ee_officer")
@@ -125,7 +103,6 @@ def test_request_approved_after_expert_review(page, live_server, tmp_path):
     page.fill("#conclusion-form textarea[name=conclusion_text]", CONCLUSION)
     page.click("#conclusion-form button[type=submit]")
     expect(page.locator("[data-conclusion=approve_with_conditions]")).to_be_visible()
-    sign_out(page)
 
     # Both city leaders confirm the conclusion.
     for leader in ("city_em_leader", "city_ee_leader"):
@@ -133,7 +110,6 @@ def test_request_approved_after_expert_review(page, live_server, tmp_path):
         page.goto(f"{live_server.url}/pollution/maintenance/{pk}/")
         page.click("#confirm-form button[type=submit]")
         expect(page.locator(".messages .msg.success")).to_be_visible()
-        sign_out(page)
 
     # The contact sees the approval and downloads the request with its decisions and review.
     sign_in(page, live_server, "plant_contact")

@@ -5,7 +5,6 @@ event's area get 404, users who are not agency staff get 403.
 """
 
 import io
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -17,42 +16,24 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 
+from anhuan.core.downloads import attachment_header
 from anhuan.core.errors import DomainError, NotPermitted, OutOfScope
 from anhuan.organizations.models import Department
 from anhuan.pollution.exports import minutes_docx
 from anhuan.pollution.exports.minutes_docx import lead_time_text, minutes_date, minutes_file_name, write_minutes
 from anhuan.pollution.exports.plan_xlsx import write_plan_xlsx
 from anhuan.pollution.forms.consultations import ConclusionForm, OpinionForm, PlanItemFilterForm
-from anhuan.pollution.models import PlanFlag, WarningLevel
+from anhuan.pollution.models import PlanFlag
 from anhuan.pollution.services import consultations as services
 from anhuan.pollution.services.adhoc import ACTING_ROLES
+from anhuan.pollution.tags import FLAG_TAGS, LEVEL_TAGS, flag_tags
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LEVEL_TAGS = {WarningLevel.YELLOW: "tag-yellow", WarningLevel.ORANGE: "tag-orange", WarningLevel.RED: "tag-red"}
-FLAG_TAGS = {
-    PlanFlag.INSUFFICIENT_LEAD_TIME: "tag-red",
-    PlanFlag.ONSITE_GUIDANCE_REQUIRED: "tag-orange",
-    PlanFlag.NON_INTERRUPTIBLE: "tag-yellow",
-    PlanFlag.AUTONOMOUS: "tag-green",
-    PlanFlag.GUARANTEED: "tag-blue",
-}
-
-
 def _load(request, event_id):
     try:
         return services.get_consultation_for_user(request.user, event_id)
     except NotPermitted as exc:
         raise PermissionDenied(str(exc.message)) from exc
-
-
-def attachment_header(file_name, ascii_name):
-    """Return a Content-Disposition value with an ASCII name and the RFC 5987 UTF-8 name."""
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name)}"
-
-
-def flag_tags(flags):
-    """Return (flag code, translated label, CSS class) triples for a plan item's flags."""
-    return [(flag, PlanFlag(flag).label, FLAG_TAGS.get(flag, "tag-grey")) for flag in flags if flag in PlanFlag.values]
 
 
 def render_detail(request, consultation, *, opinion_form=None, conclusion_form=None, status=200):

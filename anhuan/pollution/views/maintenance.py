@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from anhuan.core.downloads import attachment_header
 from anhuan.core.errors import DomainError, NotPermitted, OutOfScope
 from anhuan.organizations.models import Region, Role
 from anhuan.organizations.scope import region_ids_of, require_staff
@@ -31,7 +32,6 @@ from anhuan.pollution.forms.maintenance import (
 )
 from anhuan.pollution.models import MaintenanceRequest, WorkType
 from anhuan.pollution.services import maintenance as services
-from anhuan.pollution.views.consultations import attachment_header
 
 Status = MaintenanceRequest.Status
 STATUS_TAGS = {

@@ -11,7 +11,7 @@ from anhuan.core.errors import NotPermitted, ValidationFailed
 from anhuan.core.timeutil import format_local
 from anhuan.pollution.models import DocumentKind
 from anhuan.pollution.services import portal as service
-from anhuan.pollution.views.consultations import LEVEL_TAGS, flag_tags
+from anhuan.pollution.tags import LEVEL_TAGS, flag_tags
 
 
 def url_or_hash(name, *args):

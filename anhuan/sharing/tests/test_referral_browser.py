@@ -20,7 +20,7 @@ from anhuan.core.timeutil import format_local
 from anhuan.organizations.models import Agency, Department
 from anhuan.pollution.tests.consultation_fixtures import REGION_A, make_enterprise
 from anhuan.sharing.models import Referral
-from conftest import make_user
+from conftest import make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -31,26 +31,6 @@ RETURN_REASONS = "未附整改后的现场照片，请补充。"
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def page(browser_page):
-    browser_page.set_viewport_size({"width": 1366, "height": 768})
-    # Buttons with data-confirm ask before posting, and the walk-through accepts every question.
-    browser_page.on("dialog", lambda dialog: dialog.accept())
-    return browser_page
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", username)
-    page.click("form[action='/accounts/login/'] button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(live_server.url) + r"/"))
-
-
-def sign_out(page):
-    page.context.clear_cookies()
 
 
 def open_referral(page, live_server, pk):
@@ -66,7 +46,8 @@ def submit(page, form_id, comment=None, files=None):
     expect(page.locator(".messages .msg.success")).to_be_visible()
 
 
-def test_referral_walks_to_closure(page, live_server, tmp_path):
+def test_referral_walks_to_closure(walk_page, live_server, tmp_path):
+    page = walk_page
     plant = make_enterprise("信都焦化有限公司", REGION_A)
     make_user("county_a_ee_officer", Department.ENVIRONMENT, REGION_A)
     make_user("county_a_em_officer", Department.EMERGENCY, REGION_A)
@@ -93,7 +74,6 @@ def test_referral_walks_to_closure(page, live_server, tmp_path):
     pk = int(re.search(r"/(\d+)/$", page.url).group(1))
     expect(page.locator("[data-status=sent]")).to_be_visible()
     expect(page.locator("#acknowledge-form")).to_have_count(0)
-    sign_out(page)
 
     # The emergency officer acknowledges and reports back.
     sign_in(page, live_server, "county_a_em_officer")
@@ -103,21 +83,18 @@ def test_referral_walks_to_closure(page, live_server, tmp_path):
     expect(page.locator("[data-status=acknowledged]")).to_be_visible()
     submit(page, "report-form", comment="已责令企业停止作业并补办作业票。")
     expect(page.locator("[data-status=reported]")).to_be_visible()
-    sign_out(page)
 
     # The environment officer returns it once with reasons.
     sign_in(page, live_server, "county_a_ee_officer")
     open_referral(page, live_server, pk)
     submit(page, "return-form", comment=RETURN_REASONS)
     expect(page.locator("[data-status=returned]")).to_be_visible()
-    sign_out(page)
 
     # The emergency officer reports again, with the rectification report.
     sign_in(page, live_server, "county_a_em_officer")
     open_referral(page, live_server, pk)
     submit(page, "report-form", comment="已补充整改后现场照片及整改报告。", files=report_file)
     expect(page.locator("#files")).to_contain_text("整改报告.pdf")
-    sign_out(page)
 
     # The environment officer closes it.
     sign_in(page, live_server, "county_a_ee_officer")
