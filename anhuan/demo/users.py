@@ -149,6 +149,16 @@ def accounts_markdown():
         "codes) and, when no warning exists yet, one orange city-wide warning in force that was",
         "announced six hours before it started.",
         "",
+        "It also holds twelve key environmental facilities in 任泽区, 沙河市, 信都区 and 襄都区, one at",
+        "each step the facility pages show: a planned RTO incinerator shared with the emergency side",
+        "(任泽泰昌化工), projects with only their environmental demonstration or with a finding and its",
+        "referral, one under construction with everything on file, one accepted and in operation,",
+        "existing facilities with a passing assessment, with a failed assessment and a stop-use order in",
+        "force (信都远福隆钢铁), with an assessment overdue, and one never formally designed without a design",
+        "diagnosis. Two third-party service providers run some of them; one facility they run has no",
+        "responsible person of the enterprise, and one enforcement record carries a fine without",
+        "rectification. Sign in as `xindu_ee_officer` or `city_ee_leader` and open 重点环保设施.",
+        "",
     ]
     return "\n".join(lines)
 

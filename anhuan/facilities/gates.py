@@ -1,9 +1,9 @@
 """The lifecycle gates, applied to every change of the environmental facility register.
 
 Forms, Excel imports, the API and commands all save register rows through
-``sharing.services.registers``; ``install`` adds ``register_row_errors`` to its checks, so a
-key facility recorded as under construction or in operation without what the lifecycle needs
-is refused everywhere with the same reason.
+``sharing.services.registers``, and ``install`` adds ``register_row_errors`` to its checks.
+So a key facility recorded as under construction or in operation without what the lifecycle
+needs is rejected everywhere with the same reason.
 """
 
 from django.utils import translation
@@ -27,7 +27,7 @@ def register_row_errors(record):
 
 
 def join_reasons(reasons):
-    """One message from several sentences: Chinese sentences run on, English ones take a space."""
+    """Join sentences into one message: Chinese sentences run on, English ones take a space."""
     separator = "" if (translation.get_language() or "").startswith("zh") else " "
     return separator.join(str(reason) for reason in reasons)
 

@@ -1,8 +1,8 @@
 """Excel import and export of safety assessments and design diagnoses, and the due lists as Excel.
 
-Files are read with the reduction-list reader (xlsx, xls or CSV, GBK included). The header is
-the first row, among the first ``HEADER_SEARCH_ROWS``, that names 统一社会信用代码; columns are
-matched by label or alias, and export-only columns (县（市、区）, 企业名称, 报告) are ignored.
+Files are read by ``importing_common.read_table``: xlsx, xls or CSV (GBK included), with the
+header in the row that names 统一社会信用代码. Export-only columns (县（市、区）, 企业名称,
+报告) are ignored.
 A row finds its facility by the enterprise's credit code and the facility's name in the
 environmental facility register, within the importer's scope.
 
@@ -16,7 +16,6 @@ changed by an import. Reports are not imported; upload them on the facility page
 (``attach_report``).
 """
 
-import io
 import logging
 from dataclasses import dataclass, field
 
@@ -25,21 +24,16 @@ from django.utils.translation import gettext as _
 
 from anhuan.core import excel
 from anhuan.core.errors import NotPermitted, ValidationFailed
+from anhuan.facilities.importing_common import read_table, workbook_bytes
 from anhuan.facilities.models import DesignDiagnosis, Outcome, SafetyAssessment
 from anhuan.facilities.services import existing as services
 from anhuan.pollution.importing import normalise as norm
-from anhuan.pollution.importing.columns import normalise_label
 from anhuan.pollution.importing.errors import ErrorCollector, ImportRejected
-from anhuan.pollution.importing.normalise import CellError
-from anhuan.pollution.importing.reader import read_sheets
 from anhuan.sharing import registry
 from anhuan.sharing.importing import parse_cell
 from anhuan.sharing.registry import RegisterColumn
 
 logger = logging.getLogger(__name__)
-
-HEADER_SEARCH_ROWS = 20
-_HEADER_KEY = normalise_label("统一社会信用代码")
 
 # Chinese words of the outcome column; the first one is written on export.
 OUTCOME_WORDS = {
@@ -146,27 +140,6 @@ class _Rollback(Exception):
 # --- Reading ----------------------------------------------------------------------------------------
 
 
-def _find_header(rows):
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if any(normalise_label(cell) == _HEADER_KEY for cell in row):
-            return index
-    return None
-
-
-def _map_columns(spec, header):
-    """Return {field: (position, label as written)} for the columns the import reads."""
-    positions = {}
-    for position, cell in enumerate(header):
-        label = normalise_label(cell)
-        if not label:
-            continue
-        for column in spec.import_columns:
-            names = {normalise_label(name) for name in (column.label, *column.aliases)}
-            if label in names and column.field not in positions:
-                positions[column.field] = (position, "".join(str(cell).split()))
-    return positions
-
-
 def _comparable(column, value):
     """Return a stored or parsed value as the import compares it, tidied like a cell."""
     if column.kind == registry.MULTILINE:
@@ -176,16 +149,9 @@ def _comparable(column, value):
     return value
 
 
-def _row_values(spec, row, columns, row_number, collector):
+def _row_values(table, row, row_number, collector):
     start = len(collector)
-    values = {}
-    for field_name, (position, label) in columns.items():
-        column = spec.column_for(field_name)
-        cell = row[position] if position < len(row) else None
-        try:
-            values[field_name] = parse_cell(cell, column)
-        except CellError as error:
-            collector.add(row_number, label, error.message, norm.clean_text(cell), position)
+    values = table.parse_row(row, row_number, parse_cell, collector)
     collector.sort_from(start)
     return None if len(collector) > start else values
 
@@ -270,30 +236,13 @@ def import_records(spec, data, file_name, *, actor, dry_run=False):
 
     if not can_record(actor):
         raise NotPermitted(_("Only officers and leaders of the two bureaus record facility matters."))
-    sheet = read_sheets(data, file_name)[0]
+    table = read_table(data, file_name, spec.import_columns)
+    columns = table.columns
     collector = ErrorCollector()
-    header_index = _find_header(sheet.rows)
-    if header_index is None:
-        collector.add(None, "", _("No header row naming 统一社会信用代码 was found in the first %(count)s rows.") % {
-            "count": HEADER_SEARCH_ROWS,
-        })
-        raise ImportRejected(file_name, collector.errors)
-    columns = _map_columns(spec, sheet.rows[header_index])
-    for column in spec.import_columns:
-        if column.required and column.field not in columns:
-            collector.add(header_index + 1, column.label,
-                          _("The required column %(column)s is missing.") % {"column": column.label})
-    if collector:
-        raise ImportRejected(file_name, collector.errors)
-
     parsed = []
     seen = {}
-    for index in range(header_index + 1, len(sheet.rows)):
-        row = sheet.rows[index]
-        if all(norm.is_blank(cell) for cell in row):
-            continue
-        row_number = index + 1
-        values = _row_values(spec, row, columns, row_number, collector)
+    for row_number, row in table.data_rows():
+        values = _row_values(table, row, row_number, collector)
         if values is None:
             continue
         facility = _facility_for(actor, values, columns, row_number, collector)
@@ -388,18 +337,12 @@ def records_for(spec, user, *, region=None):
     return records.order_by("region__sort_order", "enterprise__name", "facility__name", spec.date_field, "pk")
 
 
-def _workbook_bytes(workbook):
-    buffer = io.BytesIO()
-    excel.save(workbook, buffer)
-    return buffer.getvalue()
-
-
 def records_workbook(spec, records):
     """Return the bytes of an .xlsx file listing ``records``, in the columns the import reads back."""
     workbook = excel.new_workbook()
     rows = ([_cell(record, column) for column in spec.columns] for record in records)
     excel.write_table(workbook.active, _sheet_columns(spec.columns), rows, sheet_title=spec.file_title)
-    return _workbook_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def template_workbook(spec):
@@ -408,7 +351,7 @@ def template_workbook(spec):
     workbook = excel.new_workbook()
     excel.write_table(workbook.active, _sheet_columns(columns), [[column.example for column in columns]],
                       sheet_title=spec.file_title)
-    return _workbook_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def due_workbook(lists):
@@ -433,5 +376,5 @@ def due_workbook(lists):
          for facility in lists.diagnoses),
         sheet_title="设计诊断待办",
     )
-    return _workbook_bytes(workbook)
+    return workbook_bytes(workbook)
 

@@ -1,8 +1,7 @@
 """Excel files of service providers (import, all or nothing, and export) and of the two supervision lists.
 
-The file is read like the shared registers' (xlsx, xls or CSV): the header is the first row,
-among the first ``HEADER_SEARCH_ROWS``, that names 统一社会信用代码, and columns are matched
-by label or alias. A row whose credit code is already registered updates that provider;
+The file is read by ``importing_common.read_table`` (xlsx, xls or CSV; the header is the row
+that names 统一社会信用代码). A row whose credit code is already registered updates that provider;
 other rows register new ones. If any row is wrong, nothing is written and every error names
 its row and column. The export writes the same columns, so an exported list can be edited
 and imported again.
@@ -13,7 +12,6 @@ Column labels and their aliases are data of the Excel format (what offices write
 sheets), not screen text.
 """
 
-import io
 import logging
 from dataclasses import dataclass, field
 
@@ -24,19 +22,17 @@ from django.utils.translation import gettext as _
 from anhuan.core import excel
 from anhuan.core.errors import NotPermitted, ValidationFailed
 from anhuan.core.timeutil import format_local
+from anhuan.facilities.importing_common import read_table, workbook_bytes
 from anhuan.facilities.models import ServiceProvider
 from anhuan.facilities.services import providers as services
 from anhuan.organizations.models import Region, RegionKind
 from anhuan.pollution.importing import normalise as norm
-from anhuan.pollution.importing.columns import normalise_label
 from anhuan.pollution.importing.errors import ErrorCollector, ImportRejected
 from anhuan.pollution.importing.normalise import CellError
-from anhuan.pollution.importing.reader import read_sheets
 from anhuan.sharing import registry
 
 logger = logging.getLogger(__name__)
 
-HEADER_SEARCH_ROWS = 20
 FILE_TITLE = "第三方环保服务机构"
 
 TEXT = "text"
@@ -74,7 +70,6 @@ COLUMNS = (
     ProviderColumn("updated_at", "最后更新", EXPORT_ONLY, width=18),
 )
 IMPORT_COLUMNS = tuple(column for column in COLUMNS if column.kind != EXPORT_ONLY)
-_HEADER_KEY = normalise_label("统一社会信用代码")
 
 
 @dataclass
@@ -108,9 +103,7 @@ def providers_workbook(providers):
     workbook = excel.new_workbook()
     rows = ([_cell(provider, column) for column in COLUMNS] for provider in providers)
     excel.write_table(workbook.active, _sheet_columns(COLUMNS), rows, sheet_title=FILE_TITLE)
-    buffer = io.BytesIO()
-    excel.save(workbook, buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def template_workbook():
@@ -123,9 +116,7 @@ def template_workbook():
         workbook.active, _sheet_columns(IMPORT_COLUMNS), [[column.example for column in IMPORT_COLUMNS]],
         sheet_title=FILE_TITLE,
     )
-    buffer = io.BytesIO()
-    excel.save(workbook, buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --- The supervision lists ------------------------------------------------------------------------
@@ -137,9 +128,7 @@ MEASURE_WORDS = {stored: words[0] for stored, words in registry.MEASURE_WORDS.it
 def _workbook(title, columns, rows):
     workbook = excel.new_workbook()
     excel.write_table(workbook.active, columns, rows, title=title, sheet_title=title)
-    buffer = io.BytesIO()
-    excel.save(workbook, buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def unowned_workbook(facilities):
@@ -190,27 +179,6 @@ def unrectified_workbook(rows):
 
 
 # --- Import ------------------------------------------------------------------------------------------
-
-
-def _find_header(rows):
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if any(normalise_label(cell) == _HEADER_KEY for cell in row):
-            return index
-    return None
-
-
-def _map_columns(header):
-    """Return {field: (position, label as written)} for the columns the import reads."""
-    positions = {}
-    for position, cell in enumerate(header):
-        label = normalise_label(cell)
-        if not label:
-            continue
-        for column in IMPORT_COLUMNS:
-            names = {normalise_label(name) for name in (column.label, *column.aliases)}
-            if label in names and column.field not in positions:
-                positions[column.field] = (position, "".join(str(cell).split()))
-    return positions
 
 
 def _parse_region(value):
@@ -264,29 +232,13 @@ def import_providers(data, file_name, *, actor, dry_run=False):
         raise NotPermitted(_(
             "Only officers and leaders of the ecology and environment department register and evaluate service providers."
         ))
-    sheet = read_sheets(data, file_name)[0]
+    table = read_table(data, file_name, IMPORT_COLUMNS)
+    columns = table.columns
     collector = ErrorCollector()
-    header_index = _find_header(sheet.rows)
-    if header_index is None:
-        collector.add(None, "", _("No header row naming 统一社会信用代码 was found in the first %(count)s rows.") % {
-            "count": HEADER_SEARCH_ROWS})
-        raise ImportRejected(file_name, collector.errors)
-    columns = _map_columns(sheet.rows[header_index])
-    for column in IMPORT_COLUMNS:
-        if column.required and column.field not in columns:
-            collector.add(header_index + 1, column.label, _("The required column %(column)s is missing.") % {
-                "column": column.label})
-    if collector:
-        raise ImportRejected(file_name, collector.errors)
-
     parsed = []
     seen = {}
-    for index in range(header_index + 1, len(sheet.rows)):
-        row = sheet.rows[index]
-        if all(norm.is_blank(cell) for cell in row):
-            continue
-        row_number = index + 1
-        values = _row_values(row, columns, row_number, collector)
+    for row_number, row in table.data_rows():
+        values = _row_values(table, row, row_number, collector)
         if values is None:
             continue
         code = values["credit_code"]
@@ -305,17 +257,10 @@ def import_providers(data, file_name, *, actor, dry_run=False):
     return _write(parsed, file_name, actor=actor, dry_run=dry_run)
 
 
-def _row_values(row, columns, row_number, collector):
+def _row_values(table, row, row_number, collector):
     """Parse and check one data row; add its errors to ``collector`` and return None if any."""
     start = len(collector)
-    values = {}
-    for field_name, (position, label) in columns.items():
-        column = next(column for column in IMPORT_COLUMNS if column.field == field_name)
-        cell = row[position] if position < len(row) else None
-        try:
-            values[field_name] = _parse_cell(cell, column)
-        except CellError as error:
-            collector.add(row_number, label, error.message, norm.clean_text(cell), position)
+    values = table.parse_row(row, row_number, _parse_cell, collector)
     if values.get("region", "") is None:
         del values["region"]
     if len(collector) == start:
@@ -323,7 +268,7 @@ def _row_values(row, columns, row_number, collector):
         try:
             services.clean_provider_fields(values)
         except ValidationFailed as error:
-            position, label = columns.get(error.fields.get("field"), (-1, ""))
+            position, label = table.columns.get(error.fields.get("field"), (-1, ""))
             collector.add(row_number, label, str(error.message), "", position)
     collector.sort_from(start)
     return None if len(collector) > start else values

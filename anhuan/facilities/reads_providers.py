@@ -52,10 +52,10 @@ def decorate_evaluation(evaluation):
 def section(facility, user):
     """Return the template context of the provider section of one facility's page.
 
-    The context is one key, ``provider_section``: None for users who read no provider data
-    (enterprise contacts, administrators), else a dict with the provider and its role, the
-    enterprise's responsible person, whether the facility is contracted out without one, the
-    evaluations concerning this facility, and whether the user may change these entries.
+    The context is one key, ``provider_section``. It is None for users who read no provider data
+    (enterprise contacts, administrators). For everybody else it is a dict with the provider and
+    its role, the enterprise's responsible person, whether the facility is contracted out without
+    one, the evaluations concerning this facility, and whether the user may change these entries.
     """
     if not can_read(user):
         return {"provider_section": None}
@@ -175,8 +175,8 @@ class UnrectifiedRow:
 def unrectified_records(user, region=None, today=None):
     """Return the enforcement records in scope with a violation or a penalty measure and no rectification date.
 
-    Overdue records come first, the longest overdue at the top; then records without a deadline
-    (recorded before the deadline was required); then the rest by deadline.
+    Overdue records come first, the longest overdue at the top. Records without a deadline
+    (recorded before the deadline was required) follow, and then the rest by deadline.
     """
     from anhuan.sharing.models import EnforcementRecord
     from anhuan.sharing.services.registers import MEASURES_WITH_DEADLINE

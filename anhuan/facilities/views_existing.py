@@ -47,19 +47,15 @@ from anhuan.facilities.models import (
 )
 from anhuan.facilities.services import existing as services
 from anhuan.facilities.services import risks as risk_services
+from anhuan.facilities.views_common import forbidden, refused_by, xlsx_download
 from anhuan.organizations.models import Role
 from anhuan.organizations.scope import region_ids_of
 from anhuan.pollution.importing.errors import ImportRejected
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE_MODELS = {"assessment": SafetyAssessment, "diagnosis": DesignDiagnosis}
 
 
 # --- Helpers ---------------------------------------------------------------------------------------
-
-
-def _forbidden(request, message):
-    return render(request, "403.html", {"message": message}, status=403)
 
 
 def _record_denied_message():
@@ -97,7 +93,7 @@ def _action_page(request, *, facility, form, perform, title, success, intro="", 
         try:
             perform(form)
         except NotPermitted as error:
-            return _forbidden(request, str(error.message))
+            return forbidden(request, str(error.message))
         except OutOfScope as error:
             raise Http404(str(error.message)) from error
         except ValidationFailed as error:
@@ -125,7 +121,7 @@ def _data(request):
 def designed(request, pk):
     facility = _facility(request, pk)
     if not reads_existing.can_record(request.user):
-        return _forbidden(request, _record_denied_message())
+        return forbidden(request, _record_denied_message())
     profile_value = (
         KeyFacilityProfile.objects.filter(facility_id=facility.pk).values_list("formally_designed", flat=True).first()
     )
@@ -142,36 +138,32 @@ def designed(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def assessment(request, pk):
+def _record_with_report(request, pk, form_class, record, **page):
+    """Render the assessment or diagnosis form, and on a valid POST call ``record`` with its fields and report."""
     facility = _facility(request, pk)
     if not reads_existing.can_record(request.user):
-        return _forbidden(request, _record_denied_message())
-    form = AssessmentForm(_data(request), _files(request))
+        return forbidden(request, _record_denied_message())
+    form = form_class(_data(request), _files(request))
 
     def perform(form):
         data = dict(form.cleaned_data)
-        services.record_assessment(facility, request.user, upload=data.pop("upload"), **data)
+        record(facility, request.user, upload=data.pop("upload"), **data)
 
-    return _action_page(
-        request, facility=facility, form=form, title=_("Record a safety assessment"), perform=perform,
+    return _action_page(request, facility=facility, form=form, perform=perform, **page)
+
+
+@require_http_methods(["GET", "POST"])
+def assessment(request, pk):
+    return _record_with_report(
+        request, pk, AssessmentForm, services.record_assessment, title=_("Record a safety assessment"),
         success=_("The safety assessment has been recorded."),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def diagnosis(request, pk):
-    facility = _facility(request, pk)
-    if not reads_existing.can_record(request.user):
-        return _forbidden(request, _record_denied_message())
-    form = DiagnosisForm(_data(request), _files(request))
-
-    def perform(form):
-        data = dict(form.cleaned_data)
-        services.record_diagnosis(facility, request.user, upload=data.pop("upload"), **data)
-
-    return _action_page(
-        request, facility=facility, form=form, title=_("Record a design diagnosis"), perform=perform,
+    return _record_with_report(
+        request, pk, DiagnosisForm, services.record_diagnosis, title=_("Record a design diagnosis"),
         intro=_("Only a facility recorded as not formally designed takes a design diagnosis."),
         success=_("The design diagnosis has been recorded."),
     )
@@ -181,7 +173,7 @@ def diagnosis(request, pk):
 def risk(request, pk):
     facility = _facility(request, pk)
     if not reads_existing.can_record(request.user):
-        return _forbidden(request, _record_denied_message())
+        return forbidden(request, _record_denied_message())
     form = RiskForm(_data(request))
     return _action_page(
         request, facility=facility, form=form, title=_("Add a safety risk"),
@@ -201,7 +193,7 @@ def _risk(request, pk):
 def risk_edit(request, pk):
     risk_row, facility = _risk(request, pk)
     if not reads_existing.can_record(request.user):
-        return _forbidden(request, _record_denied_message())
+        return forbidden(request, _record_denied_message())
     form = RiskForm(_data(request), instance=risk_row if request.method == "GET" else None)
     return _action_page(
         request, facility=facility, form=form, title=_("Change a safety risk"),
@@ -214,12 +206,12 @@ def risk_edit(request, pk):
 def risk_retire(request, pk):
     risk_row, facility = _risk(request, pk)
     if not reads_existing.can_record(request.user):
-        return _forbidden(request, _record_denied_message())
+        return forbidden(request, _record_denied_message())
     if request.method == "POST":
         try:
             risk_services.retire_risk(risk_row.pk, request.user)
         except NotPermitted as error:
-            return _forbidden(request, str(error.message))
+            return forbidden(request, str(error.message))
         except OutOfScope as error:
             raise Http404(str(error.message)) from error
         messages.success(request, _("The safety risk has been retired."))
@@ -233,7 +225,7 @@ def risk_retire(request, pk):
 def hazard(request, pk):
     facility = _facility(request, pk)
     if not reads_existing.can_record(request.user):
-        return _forbidden(request, _record_denied_message())
+        return forbidden(request, _record_denied_message())
     form = HazardForm(_data(request))
     return _action_page(
         request, facility=facility, form=form, title=_("Record a hazard"),
@@ -250,7 +242,7 @@ def hazard_rectify(request, pk):
         raise Http404(str(error.message)) from error
     facility = _facility(request, hazard_row.facility_id)
     if not reads_existing.can_record(request.user):
-        return _forbidden(request, _record_denied_message())
+        return forbidden(request, _record_denied_message())
     form = RectifyForm(_data(request))
     return _action_page(
         request, facility=facility, form=form, title=_("Record the rectification of a hazard"),
@@ -262,22 +254,26 @@ def hazard_rectify(request, pk):
     )
 
 
+def _report_record(request, kind, pk):
+    """Return the assessment or diagnosis ``pk`` in the user's scope, or raise Http404."""
+    model = FILE_MODELS.get(kind)
+    record = model.objects.visible_to(request.user).filter(pk=pk).first() if model is not None else None
+    if record is None:
+        raise Http404(_("The object was not found."))
+    return record
+
+
 @require_http_methods(["GET", "POST"])
 def report_upload(request, kind, pk):
     """Attach the report to an assessment or diagnosis that has none."""
-    model = FILE_MODELS.get(kind)
-    if model is None:
-        raise Http404(_("The object was not found."))
-    record = model.objects.visible_to(request.user).filter(pk=pk).first()
-    if record is None:
-        raise Http404(_("The object was not found."))
+    record = _report_record(request, kind, pk)
     facility = _facility(request, record.facility_id)
     if not reads_existing.can_record(request.user):
-        return _forbidden(request, _record_denied_message())
+        return forbidden(request, _record_denied_message())
     form = ReportForm(_data(request), _files(request))
     return _action_page(
         request, facility=facility, form=form, title=_("Upload the report"),
-        perform=lambda form: services.attach_report(model, record.pk, request.user, form.cleaned_data["upload"]),
+        perform=lambda form: services.attach_report(type(record), record.pk, request.user, form.cleaned_data["upload"]),
         success=_("The report has been uploaded."),
     )
 
@@ -285,11 +281,8 @@ def report_upload(request, kind, pk):
 @require_http_methods(["GET"])
 def existing_file(request, kind, pk):
     """Download the report of an assessment or a diagnosis in the user's scope."""
-    model = FILE_MODELS.get(kind)
-    if model is None:
-        raise Http404(_("The object was not found."))
-    record = model.objects.visible_to(request.user).filter(pk=pk).first()
-    if record is None or not record.file:
+    record = _report_record(request, kind, pk)
+    if not record.file:
         raise Http404(_("The object was not found."))
     return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.file_name or record.file.name)
 
@@ -301,7 +294,7 @@ def existing_file(request, kind, pk):
 def order_issue(request, pk):
     facility = _facility(request, pk)
     if not services.can_order(request.user):
-        return _forbidden(request, _order_denied_message())
+        return forbidden(request, _order_denied_message())
     failed = [
         *SafetyAssessment.objects.filter(facility_id=facility.pk, outcome=Outcome.FAILED),
         *DesignDiagnosis.objects.filter(facility_id=facility.pk, outcome=Outcome.FAILED),
@@ -340,7 +333,7 @@ def _order(request, pk):
 def order_lift(request, pk):
     order = _order(request, pk)
     if not services.can_order(request.user):
-        return _forbidden(request, _order_denied_message())
+        return forbidden(request, _order_denied_message())
     candidates = list(services.lifting_candidates(order))
     form = OrderLiftForm(_data(request), candidates=candidates)
     back = reverse("facilities:order-detail", args=[order.pk])
@@ -365,7 +358,7 @@ def order_lift(request, pk):
 def order_list(request):
     user = request.user
     if region_ids_of(user) == set() and user.role != Role.ENTERPRISE:
-        return _forbidden(request, _staff_denied_message(user))
+        return forbidden(request, _staff_denied_message(user))
     filters = OrderFilterForm(request.GET, regions=reads_existing.regions_for(user))
     orders = reads_existing.orders_for(user, status=filters.chosen_status(), region=filters.chosen_region())
     return render(request, "facilities/orders.html", {
@@ -398,10 +391,8 @@ def order_docx(request, pk):
 
 
 @require_http_methods(["GET"])
+@refused_by(_staff_denied_message)
 def due(request):
-    denied = _staff_denied_message(request.user)
-    if denied:
-        return _forbidden(request, denied)
     filters = RegionFilterForm(request.GET, regions=reads_existing.regions_for(request.user))
     lists = reads_existing.due_lists(request.user, region=filters.chosen_region())
     return render(request, "facilities/due.html", {
@@ -412,22 +403,14 @@ def due(request):
     })
 
 
-def _download(content, file_name, content_type=XLSX_TYPE):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=file_name)
-    return response
-
-
 @require_http_methods(["GET"])
+@refused_by(_staff_denied_message)
 def due_export(request):
-    denied = _staff_denied_message(request.user)
-    if denied:
-        return _forbidden(request, denied)
     filters = RegionFilterForm(request.GET, regions=reads_existing.regions_for(request.user))
     lists = reads_existing.due_lists(request.user, region=filters.chosen_region())
     today = services.today().isoformat()
     # Chinese file names are data, like the column labels.
-    return _download(importing_existing.due_workbook(lists), f"安全评估和设计诊断待办{today}.xlsx")
+    return xlsx_download(importing_existing.due_workbook(lists), f"安全评估和设计诊断待办{today}.xlsx")
 
 
 # --- Excel import and export of assessments and diagnoses ------------------------------------------
@@ -437,7 +420,7 @@ def due_export(request):
 def records_import(request, kind):
     spec = importing_existing.SPECS[kind]
     if not reads_existing.can_record(request.user):
-        return _forbidden(request, _record_denied_message())
+        return forbidden(request, _record_denied_message())
     form = ImportForm(request.POST or None, request.FILES or None)
     rejected = checked = None
     dry_run = request.POST.get("action") == "check"
@@ -449,7 +432,7 @@ def records_import(request, kind):
         except ImportRejected as error:
             rejected = error
         except NotPermitted as error:
-            return _forbidden(request, str(error.message))
+            return forbidden(request, str(error.message))
         else:
             if not dry_run:
                 messages.success(request, _("%(file)s imported: %(created)s added, %(unchanged)s already on file.") % {
@@ -463,21 +446,17 @@ def records_import(request, kind):
 
 
 @require_http_methods(["GET"])
+@refused_by(_staff_denied_message)
 def records_export(request, kind):
     spec = importing_existing.SPECS[kind]
-    denied = _staff_denied_message(request.user)
-    if denied:
-        return _forbidden(request, denied)
     filters = RegionFilterForm(request.GET, regions=reads_existing.regions_for(request.user))
     records = importing_existing.records_for(spec, request.user, region=filters.chosen_region())
     today = services.today().isoformat()
-    return _download(importing_existing.records_workbook(spec, records), f"{spec.file_title}{today}.xlsx")
+    return xlsx_download(importing_existing.records_workbook(spec, records), f"{spec.file_title}{today}.xlsx")
 
 
 @require_http_methods(["GET"])
+@refused_by(_staff_denied_message)
 def records_template(request, kind):
     spec = importing_existing.SPECS[kind]
-    denied = _staff_denied_message(request.user)
-    if denied:
-        return _forbidden(request, denied)
-    return _download(importing_existing.template_workbook(spec), f"{spec.file_title}导入模板.xlsx")
+    return xlsx_download(importing_existing.template_workbook(spec), f"{spec.file_title}导入模板.xlsx")

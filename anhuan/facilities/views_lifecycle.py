@@ -33,13 +33,13 @@ from anhuan.facilities.reads import facts_for
 from anhuan.facilities.services import findings as finding_services
 from anhuan.facilities.services import lifecycle as services
 from anhuan.facilities.services.common import key_facility_for, require_staff_actor
+from anhuan.facilities.views_common import XLSX_TYPE
 from anhuan.organizations.models import Region, Role
 from anhuan.organizations.scope import enterprise_id_of, region_ids_of
-from anhuan.pollution.views.consultations import attachment_header
+from anhuan.core.downloads import attachment_header
 from anhuan.sharing.models import EnvFacility, FacilityStatus
 
 PAGE_SIZE = 50
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_TAGS = {
     "planned": "tag-blue", "under_construction": "tag-yellow", "in_operation": "tag-green", "stopped": "tag-orange",
     "decommissioned": "tag-grey",

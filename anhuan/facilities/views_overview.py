@@ -15,10 +15,10 @@ from anhuan.core.context_processors import url_or_none
 from anhuan.core.errors import NotPermitted, ValidationFailed
 from anhuan.facilities import reads_overview
 from anhuan.facilities.services import key_types as services
+from anhuan.facilities.views_common import XLSX_TYPE
 from anhuan.organizations.models import Role
-from anhuan.pollution.views.consultations import attachment_header
+from anhuan.core.downloads import attachment_header
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OVERVIEW_ROLES = {Role.OFFICER, Role.LEADER}
 
 

@@ -9,11 +9,10 @@ user's scope returns 404.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -42,16 +41,12 @@ from anhuan.facilities.importing_providers import (
 from anhuan.facilities.models import ServiceProvider
 from anhuan.facilities.services import providers as services
 from anhuan.facilities.services.common import key_facility_for
+from anhuan.facilities.views_common import forbidden, refused_by, xlsx_download
 from anhuan.organizations.models import Role
 from anhuan.pollution.importing.errors import ImportRejected
 from anhuan.sharing.forms import RegisterImportForm
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HISTORY_LIMIT = 100
-
-
-def _forbidden(request, message):
-    return render(request, "403.html", {"message": message}, status=403)
 
 
 def _read_refusal(user):
@@ -69,12 +64,6 @@ def _edit_refusal(user):
     )
 
 
-def _download(content, file_name):
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=file_name)
-    return response
-
-
 def _today_text():
     return timezone.now().astimezone(SHANGHAI).strftime("%Y-%m-%d")
 
@@ -90,10 +79,8 @@ def _provider_or_404(user, pk):
 
 
 @require_http_methods(["GET"])
+@refused_by(_read_refusal)
 def provider_list(request):
-    refusal = _read_refusal(request.user)
-    if refusal:
-        return _forbidden(request, refusal)
     filter_form = ProviderFilterForm(request.GET)
     page_size = filter_form.rows_per_page()
     page_obj = Paginator(reads.providers_for(request.user, filter_form.keyword()), page_size).get_page(request.GET.get("page"))
@@ -107,28 +94,25 @@ def provider_list(request):
 
 
 @require_http_methods(["GET"])
+@refused_by(_read_refusal)
 def provider_export(request):
     """Send the provider list as filtered on screen, every page of it, as an .xlsx download."""
-    refusal = _read_refusal(request.user)
-    if refusal:
-        return _forbidden(request, refusal)
     keyword = ProviderFilterForm(request.GET).keyword()
     # Chinese file names are data, like the column labels.
-    return _download(providers_workbook(reads.providers_for(request.user, keyword)), f"第三方环保服务机构{_today_text()}.xlsx")
+    workbook = providers_workbook(reads.providers_for(request.user, keyword))
+    return xlsx_download(workbook, f"第三方环保服务机构{_today_text()}.xlsx")
 
 
 @require_http_methods(["GET"])
+@refused_by(_read_refusal)
 def provider_template(request):
-    refusal = _read_refusal(request.user)
-    if refusal:
-        return _forbidden(request, refusal)
-    return _download(template_workbook(), "第三方环保服务机构导入模板.xlsx")
+    return xlsx_download(template_workbook(), "第三方环保服务机构导入模板.xlsx")
 
 
 @require_http_methods(["GET", "POST"])
 def provider_import(request):
     if not services.can_edit_providers(request.user):
-        return _forbidden(request, _edit_refusal(request.user))
+        return forbidden(request, _edit_refusal(request.user))
     form = RegisterImportForm(request.POST or None, request.FILES or None)
     rejected = result = None
     dry_run = request.POST.get("action") == "check"
@@ -152,7 +136,7 @@ def provider_import(request):
 @require_http_methods(["GET", "POST"])
 def provider_create(request):
     if not services.can_edit_providers(request.user):
-        return _forbidden(request, _edit_refusal(request.user))
+        return forbidden(request, _edit_refusal(request.user))
     initial = {"region": request.user.agency.region_id} if request.user.agency_id else {}
     form = ProviderForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -167,13 +151,11 @@ def provider_create(request):
 
 
 @require_http_methods(["GET", "POST"])
+@refused_by(_read_refusal)
 def provider_edit(request, pk):
-    refusal = _read_refusal(request.user)
-    if refusal:
-        return _forbidden(request, refusal)
     provider = _provider_or_404(request.user, pk)
     if not services.can_edit_providers(request.user):
-        return _forbidden(request, _edit_refusal(request.user))
+        return forbidden(request, _edit_refusal(request.user))
     form = ProviderForm(request.POST or None, instance=provider)
     if request.method == "POST" and form.is_valid():
         try:
@@ -187,10 +169,8 @@ def provider_edit(request, pk):
 
 
 @require_http_methods(["GET"])
+@refused_by(_read_refusal)
 def provider_detail(request, pk):
-    refusal = _read_refusal(request.user)
-    if refusal:
-        return _forbidden(request, refusal)
     provider = _provider_or_404(request.user, pk)
     evaluations = reads.provider_evaluations(provider, request.user)
     return render(request, "facilities/provider_detail.html", {
@@ -204,13 +184,11 @@ def provider_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@refused_by(_read_refusal)
 def provider_evaluate(request, pk):
-    refusal = _read_refusal(request.user)
-    if refusal:
-        return _forbidden(request, refusal)
     provider = _provider_or_404(request.user, pk)
     if not services.can_edit_providers(request.user):
-        return _forbidden(request, _edit_refusal(request.user))
+        return forbidden(request, _edit_refusal(request.user))
     kind = request.GET.get("kind") if request.GET.get("kind") in ("performance", "violation") else "performance"
     form = EvaluationForm(request.POST or None, provider=provider, user=request.user, initial={"kind": kind})
     if request.method == "POST" and form.is_valid():
@@ -233,10 +211,10 @@ def _facility_page(facility_id):
     return url_or_none("facilities:detail", facility_id) or reverse("facilities:unowned")
 
 
-def _operation_page(request, pk, form_class, initial, perform, template, success):
+def _operation_page(request, pk, form_class, initial, perform, *, title, intro, success):
     """Show a form about one key facility on GET, call ``perform`` on POST; 403 outside both bureaus, 404 outside scope."""
     if not services.can_record_operation(request.user):
-        return _forbidden(request, _read_refusal(request.user) or _(
+        return forbidden(request, _read_refusal(request.user) or _(
             "Only officers and leaders of the two bureaus record who runs a key facility."))
     try:
         facility = key_facility_for(request.user, pk)
@@ -250,14 +228,16 @@ def _operation_page(request, pk, form_class, initial, perform, template, success
         except OutOfScope as error:
             raise Http404(str(error.message)) from error
         except NotPermitted as error:
-            return _forbidden(request, str(error.message))
+            return forbidden(request, str(error.message))
         except DomainError as error:
             form.add_domain_error(error)
         else:
             messages.success(request, success)
             return redirect(_facility_page(facility.pk))
-    return render(request, template, {"form": form, "facility": facility, "section": section,
-                                      "facility_url": _facility_page(facility.pk)})
+    return render(request, "facilities/provider_operation.html", {
+        "form": form, "facility": facility, "section": section, "facility_url": _facility_page(facility.pk),
+        "title": title, "intro": intro,
+    })
 
 
 @require_http_methods(["GET", "POST"])
@@ -268,8 +248,10 @@ def facility_provider(request, pk):
                          if section["profile"] else ""},
         lambda facility, data: services.assign_provider(
             facility.pk, actor=request.user, provider=data["provider"], provider_role=data["provider_role"]),
-        "facilities/provider_assign.html",
-        _("The service provider of the facility has been recorded."),
+        title=_("Third-party service provider"),
+        intro=_("Record which provider builds or runs the facility. The enterprise still names its own responsible "
+                "person."),
+        success=_("The service provider of the facility has been recorded."),
     )
 
 
@@ -280,8 +262,10 @@ def facility_responsible(request, pk):
         lambda section: {"responsible_person": section["responsible_person"],
                          "responsible_phone": section["responsible_phone"]},
         lambda facility, data: services.record_responsible_person(facility.pk, actor=request.user, **data),
-        "facilities/provider_responsible.html",
-        _("The enterprise's responsible person has been recorded."),
+        title=_("Enterprise's responsible person"),
+        intro=_("The enterprise's own person responsible for the facility. Contracting the facility out does not "
+                "transfer this responsibility."),
+        success=_("The enterprise's responsible person has been recorded."),
     )
 
 
@@ -289,9 +273,6 @@ def facility_responsible(request, pk):
 
 
 def _list_page(request, template, rows_of, extra=None):
-    refusal = _read_refusal(request.user)
-    if refusal:
-        return _forbidden(request, refusal)
     filter_form = RegionFilterForm(request.GET, user=request.user)
     page_size = filter_form.rows_per_page()
     page_obj = Paginator(rows_of(filter_form.selected_region()), page_size).get_page(request.GET.get("page"))
@@ -302,6 +283,7 @@ def _list_page(request, template, rows_of, extra=None):
 
 
 @require_http_methods(["GET"])
+@refused_by(_read_refusal)
 def unowned(request):
     """Key facilities built or run by a third party without the enterprise's own responsible person."""
     def rows(region):
@@ -314,31 +296,32 @@ def unowned(request):
 
 
 @require_http_methods(["GET"])
+@refused_by(_read_refusal)
 def unowned_export(request):
-    refusal = _read_refusal(request.user)
-    if refusal:
-        return _forbidden(request, refusal)
     region = RegionFilterForm(request.GET, user=request.user).selected_region()
-    return _download(unowned_workbook(reads.unowned_facilities(request.user, region)), f"以包代管排查清单{_today_text()}.xlsx")
+    workbook = unowned_workbook(reads.unowned_facilities(request.user, region))
+    return xlsx_download(workbook, f"以包代管排查清单{_today_text()}.xlsx")
+
+
+def _unrectified_rows(user, region, today):
+    return [reads.unrectified_row(record, today) for record in reads.unrectified_records(user, region, today)]
 
 
 @require_http_methods(["GET"])
+@refused_by(_read_refusal)
 def unrectified(request):
     """Enforcement records with a violation or a penalty and no rectification, overdue first."""
     today = reads.local_today()
-
-    def rows(region):
-        return [reads.unrectified_row(record, today) for record in reads.unrectified_records(request.user, region, today)]
-
-    return _list_page(request, "facilities/unrectified.html", rows, {"today": today})
+    return _list_page(
+        request, "facilities/unrectified.html", lambda region: _unrectified_rows(request.user, region, today),
+        {"today": today},
+    )
 
 
 @require_http_methods(["GET"])
+@refused_by(_read_refusal)
 def unrectified_export(request):
-    refusal = _read_refusal(request.user)
-    if refusal:
-        return _forbidden(request, refusal)
     region = RegionFilterForm(request.GET, user=request.user).selected_region()
     today = reads.local_today()
-    rows = [reads.unrectified_row(record, today) for record in reads.unrectified_records(request.user, region, today)]
-    return _download(unrectified_workbook(rows), f"以罚代管罚而不管排查清单{_today_text()}.xlsx")
+    rows = _unrectified_rows(request.user, region, today)
+    return xlsx_download(unrectified_workbook(rows), f"以罚代管罚而不管排查清单{_today_text()}.xlsx")

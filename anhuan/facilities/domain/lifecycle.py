@@ -30,7 +30,7 @@ GATED_STATUSES = (UNDER_CONSTRUCTION, IN_OPERATION)
 
 @dataclass(frozen=True)
 class Facts:
-    """What is on file for one key facility; every flag counts passing records only."""
+    """Records on file for one key facility, as flags that count passing records only."""
 
     is_existing: bool = False
     env_demonstration: bool = False

@@ -1,4 +1,4 @@
-"""What every facility service shares: finding the facility in scope, the profile, files, the audit entry."""
+"""Helpers of every facility service: finding the facility in scope, the profile, files, the audit entry."""
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
@@ -48,7 +48,7 @@ def require_staff_actor(actor, *departments):
 
 
 def initial_origin(facility):
-    """A facility recorded in use before the mechanism took effect is existing; every other one is a new project."""
+    """Return the path of a facility: existing if recorded in use before the mechanism took effect, else new project."""
     in_use = facility.status in (lifecycle.IN_OPERATION, lifecycle.STOPPED)
     return Origin.EXISTING if in_use and lifecycle.is_existing(facility.commissioned_on) else Origin.NEW_PROJECT
 

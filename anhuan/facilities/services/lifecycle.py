@@ -11,9 +11,9 @@
   so the lifecycle gate (``anhuan.facilities.gates``) applies as it does to forms, imports and the
   API. Entering "in operation" also confirms the checkpoint "put into use".
 
-Every action takes the actor, finds the facility in the actor's scope (``OutOfScope`` otherwise),
-runs in one transaction and writes an audit entry whose ``data["facility"]`` is the facility id,
-so the facility page can list the history of all its records.
+Every action takes the actor and finds the facility in the actor's scope (``OutOfScope``
+otherwise). It runs in one transaction and writes an audit entry whose ``data["facility"]`` is
+the facility id, so the facility page can list the history of all its records.
 """
 
 import datetime as dt
@@ -78,7 +78,7 @@ PLAN_FIELDS = ["prepared_on", "contractor", "safety_measures", "file_name"]
 CHECKPOINT_FIELDS = ["checkpoint", "confirmed_on", "note", "file_name"]
 ACCEPTANCE_FIELDS = ["accepted_on", "organiser", "opinion", "outcome", "file_name"]
 
-# Where a register status may go next. This table only rules out moves that make no sense
+# The register statuses each status may move to. This table only rules out moves that make no sense
 # (planned → in operation). The lifecycle gate then checks what must be on file for the move.
 NEXT_STATUSES = {
     lifecycle.PLANNED: (lifecycle.UNDER_CONSTRUCTION, lifecycle.DECOMMISSIONED),

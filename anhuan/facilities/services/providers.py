@@ -84,7 +84,7 @@ def provider_for(actor, provider_id, *, lock=False):
     """Return the provider ``provider_id`` if the actor may see providers.
 
     Raises:
-        OutOfScope: no such provider, or the actor sees no providers (contacts, administrators).
+        OutOfScope: no such provider, or the actor may not read providers (contacts, administrators).
     """
     queryset = ServiceProvider.objects.visible_to(actor).filter(pk=provider_id)
     if lock:
@@ -298,8 +298,8 @@ def record_evaluation(provider, *, actor, kind, evaluated_on, description, ratin
 
 
 def _evaluation_region(actor, facility, enforcement):
-    # The facility's or the record's region, so county staff find the evaluation in their scope;
-    # otherwise the evaluating officer's own region (the city for city staff).
+    # The facility's or the record's region, so county staff find the evaluation in their scope.
+    # Without either, the evaluating officer's own region (the city for city staff).
     if facility is not None:
         return facility.region_id
     if enforcement is not None:
@@ -320,7 +320,7 @@ def _require_operation_actor(actor):
 def assign_provider(facility_id, *, actor, provider, provider_role):
     """Record which provider builds or runs a key facility, and in which role; ``provider=None`` clears it.
 
-    Recording a provider does not require the enterprise's responsible person; a facility with a
+    Recording a provider does not require the enterprise's responsible person. A facility with a
     provider and no responsible person shows on the "unowned" list until one is recorded.
 
     Raises:

@@ -52,7 +52,8 @@ def test_safety_demonstration_alone_is_refused(target):
 ])
 def test_construction_needs_design_plan_and_first_checkpoint(missing, start):
     reasons = blockers(replace(COMPLETE, **{missing: False}), lifecycle.UNDER_CONSTRUCTION)
-    assert len(reasons) == 1 and reasons[0].startswith(start)
+    assert len(reasons) == 1
+    assert reasons[0].startswith(start)
     # Operation does not ask again for what construction needed.
     assert blockers(replace(COMPLETE, **{missing: False}), lifecycle.IN_OPERATION) == []
 
@@ -63,7 +64,8 @@ def test_construction_needs_design_plan_and_first_checkpoint(missing, start):
 ])
 def test_operation_needs_second_checkpoint_and_acceptance(missing, start):
     reasons = blockers(replace(COMPLETE, **{missing: False}), lifecycle.IN_OPERATION)
-    assert len(reasons) == 1 and reasons[0].startswith(start)
+    assert len(reasons) == 1
+    assert reasons[0].startswith(start)
     assert blockers(replace(COMPLETE, **{missing: False}), lifecycle.UNDER_CONSTRUCTION) == []
 
 

@@ -9,6 +9,7 @@ from anhuan.facilities.models import DesignDiagnosis, FacilityHazard, KeyFacilit
 from anhuan.facilities.services import risks as risk_services
 from anhuan.facilities.tests.test_existing_support import (  # noqa: F401
     assess,
+    client_for,
     contact_a,
     contact_b,
     english,
@@ -23,13 +24,6 @@ pytestmark = pytest.mark.django_db
 
 RECORD_PAGES = ["facilities:assessment", "facilities:diagnosis", "facilities:designed", "facilities:risk",
                 "facilities:hazard"]
-
-
-def client_for(client, user):
-    """Log ``user`` in and request English pages, so the checks read the msgids."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

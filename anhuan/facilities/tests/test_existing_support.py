@@ -34,6 +34,13 @@ def facility_b(personas, enterprise_b):  # noqa: F811
     return existing_key_facility(personas["county_b_ee_officer"], enterprise_b, name="1号除尘设施", facility_type="dust")
 
 
+def client_for(client, user):
+    """Log ``user`` in and request English pages, so the checks read the msgids."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def contact_a(enterprise_a):  # noqa: F811
     return make_user("contact_a", enterprise=enterprise_a)

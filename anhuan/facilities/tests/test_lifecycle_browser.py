@@ -6,7 +6,7 @@ and opens its page, which shares it with the county emergency agency. Moving it 
 The officer records a finding and reminds the enterprise; the referral appears for the emergency officer, who records
 the safety demonstration and the construction plan. The environment officer records the
 environmental demonstration, the design, the acceptance and the checkpoints, and moves the
-facility through construction into operation; the page then shows every step done.
+facility through construction into operation. The page then shows every step done.
 
 Elements are located by ids, names and data attributes, because the zh_Hans catalog may not
 hold every text yet.
@@ -23,7 +23,7 @@ from anhuan.facilities.services.lifecycle import STEP_LABELS
 from anhuan.organizations.models import Department
 from anhuan.pollution.tests.consultation_fixtures import REGION_A, make_enterprise
 from anhuan.sharing.models import EnvFacility, Referral
-from conftest import make_user
+from conftest import make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -41,15 +41,6 @@ def page(browser_page):
     browser_page.set_viewport_size({"width": 1366, "height": 900})
     browser_page.on("dialog", lambda dialog: dialog.accept())
     return browser_page
-
-
-def sign_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", username)
-    page.click("form[action='/accounts/login/'] button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(live_server.url) + r"/"))
 
 
 def open_facility(page, live_server, pk):
@@ -116,7 +107,7 @@ def test_new_rto_incinerator_walks_to_operation(page, live_server, tmp_path):
     expect(page.locator("#findings")).to_be_visible()
     act(page, "remind")
 
-    # The emergency officer sees the referral and the project, and records the safety demonstration.
+    # The emergency officer finds the referral and the project, and records the safety demonstration.
     sign_in(page, live_server, "county_a_em_officer")
     page.goto(f"{live_server.url}/sharing/referrals/")
     expect(page.locator(f"a[href='/sharing/referrals/{referral.pk}/']").first).to_be_visible()

@@ -22,7 +22,7 @@ from anhuan.facilities.tests.fixtures import existing_key_facility
 from anhuan.organizations.models import Department, Role
 from anhuan.sharing.models import EnvFacility
 from anhuan.sharing.tests.registers_fixtures import enterprise_a  # noqa: F401
-from conftest import REGION_A, make_user
+from conftest import REGION_A, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -33,20 +33,9 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def page(browser_page):
-    browser_page.set_viewport_size({"width": 1366, "height": 768})
+def page(walk_page):
     # Buttons with data-confirm ask before posting, and the walk-through accepts every question.
-    browser_page.on("dialog", lambda dialog: dialog.accept())
-    return browser_page
-
-
-def sign_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", username)
-    page.click("form[action='/accounts/login/'] button[type=submit]")
-    page.wait_for_url(re.compile(re.escape(live_server.url) + r"/"))
+    return walk_page
 
 
 def record_assessment(page, live_server, facility, assessed_on, outcome):

@@ -12,6 +12,7 @@ from anhuan.facilities.services import existing as services
 from anhuan.facilities.tests.test_existing_support import (  # noqa: F401
     ASSESSED_ON,
     assess,
+    client_for,
     contact_a,
     contact_b,
     english,
@@ -24,13 +25,6 @@ from anhuan.facilities.tests.test_existing_support import (  # noqa: F401
 from anhuan.sharing.models import EnvFacility
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(client, user):
-    """Log ``user`` in and request English pages, so the checks read the msgids."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
