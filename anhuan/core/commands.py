@@ -1,6 +1,8 @@
-"""A base for management commands whose help texts are translated."""
+"""A base for management commands whose help texts and errors are translated."""
 
-from django.core.management.base import BaseCommand
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
 
 
 class TranslatedCommand(BaseCommand):
@@ -13,3 +15,13 @@ class TranslatedCommand(BaseCommand):
     def create_parser(self, prog_name, subcommand, **kwargs):
         self.help = str(self.help)
         return super().create_parser(prog_name, subcommand, **kwargs)
+
+    def execute(self, *args, **options):
+        """Run the command; on the command line a refusal prints its translated reason alone, without the class name."""
+        try:
+            return super().execute(*args, **options)
+        except CommandError as error:
+            if not self._called_from_command_line or options.get("traceback"):
+                raise
+            self.stderr.write(str(error))
+            sys.exit(error.returncode)

@@ -8,6 +8,7 @@ rows with ``{% include "core/history.html" with history=rows %}``.
 import dataclasses
 import datetime as dt
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
@@ -29,9 +30,25 @@ _DETAIL_LABELS = {
 }
 
 
+# ``data`` keys that only link the entry to other records (ids, register names): never shown.
+_HIDDEN_DETAILS = set()
+# Models whose fields a history of another model also records (a facility's profile on the facility).
+_FIELD_MODELS = {}
+
+
 def register_detail_labels(labels):
     """Register translated labels for ``data`` keys that are not fields of the changed model."""
     _DETAIL_LABELS.update(labels)
+
+
+def hide_details(*names):
+    """Keep ``data`` keys that only link an entry to other records out of the rendered history."""
+    _HIDDEN_DETAILS.update(names)
+
+
+def register_field_models(model, *others):
+    """Let the history of ``model`` name and format fields of ``others`` recorded on it."""
+    _FIELD_MODELS.setdefault(model, []).extend(others)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,7 +82,11 @@ def history_rows(obj, limit=None):
 
 
 def history_row(entry, model=None):
-    """Render one AuditEntry; ``model`` gives field names and choice labels for its changes."""
+    """Render one AuditEntry with the field names and choice labels of the model it was recorded on.
+
+    ``model`` serves entries that carry no object type.
+    """
+    model = _entry_model(entry) or model
     changes = [
         FieldChange(label=field_label(model, name), old=format_value(model, name, values[0]),
                     new=format_value(model, name, values[1]))
@@ -75,6 +96,7 @@ def history_row(entry, model=None):
     details = [
         (str(_DETAIL_LABELS[name]) if name in _DETAIL_LABELS else field_label(model, name), format_value(model, name, value))
         for name, value in (entry.data or {}).items()
+        if name not in _HIDDEN_DETAILS
     ]
     return HistoryRow(
         at=entry.created_at,
@@ -86,13 +108,22 @@ def history_row(entry, model=None):
     )
 
 
+def _entry_model(entry):
+    if not entry.object_type_id:
+        return None
+    # ContentType caches every type it has read, so a long history costs no query per entry.
+    return ContentType.objects.get_for_id(entry.object_type_id).model_class()
+
+
 def _field(model, name):
     if model is None:
         return None
-    try:
-        return model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
+    for candidate in (model, *_FIELD_MODELS.get(model, ())):
+        try:
+            return candidate._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+    return None
 
 
 def field_label(model, name):

@@ -18,6 +18,18 @@ class FacilitiesConfig(AppConfig):
         import anhuan.facilities.services.risks  # noqa: F401
         import anhuan.facilities.todo_existing  # noqa: F401
         import anhuan.facilities.todo_lifecycle  # noqa: F401
+        from anhuan.core import history
         from anhuan.facilities import gates
+        from anhuan.facilities.models import KeyFacilityProfile
+        from anhuan.sharing.models import EnvFacility
 
         gates.install()
+        # Lifecycle entries carry the facility's and the referral's ids to find them; people read the records.
+        history.hide_details("facility", "referral", "evaluation")
+        history.register_detail_labels({
+            "agencies": _("shared with"),
+            "contacts": _("contacts reminded"),
+            "repeated": _("repeated reminder"),
+        })
+        # Provider and responsible person changes are recorded on the facility itself.
+        history.register_field_models(EnvFacility, KeyFacilityProfile)

@@ -8,6 +8,7 @@ without a join. Files (opinions, reports, plans) are kept with their SHA-256 dig
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anhuan.organizations.scope import ScopedQuerySet, region_ids_of
 
@@ -18,8 +19,10 @@ class FacilityQuerySet(ScopedQuerySet):
 
 
 class Outcome(models.TextChoices):
-    PASSED = "passed", _("passed")
-    FAILED = "failed", _("failed")
+    """The conclusion of a demonstration, acceptance, assessment or diagnosis (通过 / 不通过)."""
+
+    PASSED = "passed", pgettext_lazy("conclusion", "passed")
+    FAILED = "failed", pgettext_lazy("conclusion", "failed")
 
 
 class Origin(models.TextChoices):
@@ -188,7 +191,7 @@ class Acceptance(FacilityRecord):
     accepted_on = models.DateField(_("acceptance date"))
     organiser = models.CharField(_("organised by"), max_length=200)
     opinion = models.TextField(_("acceptance opinion"))
-    outcome = models.CharField(_("conclusion"), max_length=10, choices=Outcome.choices)
+    outcome = models.CharField(_("acceptance conclusion"), max_length=10, choices=Outcome.choices)
 
     class Meta:
         verbose_name = _("acceptance")
@@ -204,7 +207,7 @@ class SafetyAssessment(FacilityRecord):
     risks = models.TextField(_("risks identified"))
     controls = models.TextField(_("controls"))
     hazards_found = models.TextField(_("hazards found"), blank=True)
-    outcome = models.CharField(_("conclusion"), max_length=10, choices=Outcome.choices)
+    outcome = models.CharField(_("assessment conclusion"), max_length=10, choices=Outcome.choices)
     next_due_on = models.DateField(_("next assessment due"), null=True, blank=True)
 
     class Meta:
@@ -315,7 +318,9 @@ class DemonstrationFinding(FacilityRecord):
     """The environment side found a key facility building or operating without a safety demonstration."""
 
     found_on = models.DateField(_("found on"))
-    observed_status = models.CharField(_("found"), max_length=20)
+    observed_status = models.CharField(_("found"), max_length=20, choices=[
+        ("under_construction", _("under construction")), ("in_operation", _("in operation")),
+    ])
     description = models.TextField(_("description"))
     referral = models.ForeignKey("sharing.Referral", verbose_name=_("referral"), on_delete=models.PROTECT, related_name="+")
 

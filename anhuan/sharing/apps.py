@@ -12,3 +12,7 @@ class SharingConfig(AppConfig):
         # of information sharing, so pages, commands and the worker all see them.
         import anhuan.sharing.todo_bulletins  # noqa: F401
         import anhuan.sharing.todo_referrals  # noqa: F401
+        from anhuan.core import history
+
+        # Each register's page shows its own history, so the register's name adds nothing there.
+        history.hide_details("register")

@@ -29,3 +29,11 @@ def test_unknown_page_uses_platform_404(client, personas):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert 'class="topbar"' in response.content.decode()
+
+
+def test_pages_name_a_served_icon(client):
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/accounts/login/").content.decode()
+    assert 'rel="icon" href="/static/anhuan/favicon.svg"' in page
+    assert finders.find("anhuan/favicon.svg")
