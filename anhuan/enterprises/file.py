@@ -6,14 +6,14 @@ Who sees what:
   see every section; others get 404, exactly as for a missing enterprise.
 * The enterprise's own contact sees the parts meant for them: registry data
   and contacts, list entries, the measures of the plans and ad-hoc measures,
-  their documents, duty rosters and maintenance requests. Consultations,
-  on-site visit records, the shared registers, enforcement records, bulletins
-  and referrals are the bureaus' working records and stay hidden. A contact
-  of another enterprise gets 404.
+  their documents, duty rosters, maintenance requests and key environmental
+  facilities. Consultations, on-site visit records, the shared registers,
+  enforcement records, bulletins and referrals are the bureaus' working
+  records and stay hidden. A contact of another enterprise gets 404.
 * Administrators see no supervised data and get NotPermitted (403).
 
-Each section is read by one query of ``anhuan.pollution.reads`` or
-``anhuan.sharing.reads``, so the page's query count is fixed.
+Each section is read by one query of ``anhuan.pollution.reads``, ``anhuan.sharing.reads`` or
+``anhuan.facilities.reads_file``, so the page's query count is fixed.
 """
 
 import datetime as dt
@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from anhuan.core.errors import NotPermitted
 from anhuan.core.timeutil import SHANGHAI, format_local, to_local
 from anhuan.enterprises.models import Enterprise
+from anhuan.facilities import reads_file as facilities_reads
 from anhuan.organizations.models import ADMIN_ROLES
 from anhuan.organizations.scope import enterprise_id_of
 from anhuan.pollution import reads as pollution_reads
@@ -48,6 +49,7 @@ SECTIONS = {
     "approvals": (gettext_lazy("Construction project approvals"), {STAFF}),
     "safety_facilities": (gettext_lazy("Safety facilities"), {STAFF}),
     "env_facilities": (gettext_lazy("Environmental facilities"), {STAFF}),
+    "key_facilities": (gettext_lazy("Key environmental facilities"), {STAFF, CONTACT}),
     "enforcement": (gettext_lazy("Supervision and enforcement records"), {STAFF}),
     "bulletins": (gettext_lazy("Bulletins that mention the enterprise"), {STAFF}),
     "referrals": (gettext_lazy("Referrals"), {STAFF}),
@@ -64,6 +66,7 @@ _READERS = {
     "approvals": sharing_reads.get_approvals,
     "safety_facilities": sharing_reads.get_safety_facilities,
     "env_facilities": sharing_reads.get_env_facilities,
+    "key_facilities": facilities_reads.get_key_facilities,
     "enforcement": sharing_reads.get_enforcement_records,
     "bulletins": sharing_reads.get_bulletins,
     "referrals": sharing_reads.get_referrals,

@@ -35,8 +35,8 @@ def test_staff_page_lists_every_section(client, personas, steelworks):
     page = open_file(client, personas["county_a_ee_officer"], steelworks).content.decode()
 
     for key in ("registry", "timeline", "entries", "plan_items", "consultations", "onsite", "documents", "rosters",
-                "maintenance", "adhoc", "approvals", "safety_facilities", "env_facilities", "enforcement",
-                "bulletins", "referrals"):
+                "maintenance", "adhoc", "approvals", "safety_facilities", "env_facilities", "key_facilities",
+                "enforcement", "bulletins", "referrals"):
         assert f'id="{key}"' in page, key
 
 
@@ -47,6 +47,24 @@ def test_staff_page_shows_section_rows(client, personas, steelworks):
                  "技改项目1", "邢环审〔2025〕1号", "可燃气体报警器1", "RTO焚烧炉1", "活性炭吸附1", "废气超标排放1",
                  "新增环保设施通报1", "RTO未开展安全论证1"):
         assert text in page, text
+
+
+def test_key_facility_links_its_page_with_stage(personas, steelworks):
+    enterprise_file = get_enterprise_file_for_user(personas["county_a_ee_officer"], steelworks.pk)
+
+    (facility,) = enterprise_file.sections["key_facilities"].rows
+    assert facility.name == "RTO焚烧炉1"
+    assert facility.page_url == f"/facilities/{facility.pk}/"
+    assert facility.stage
+
+
+def test_contact_sees_own_key_facilities(personas, steelworks):
+    contact = make_user("steel_contact", enterprise=steelworks)
+
+    enterprise_file = get_enterprise_file_for_user(contact, steelworks.pk)
+
+    assert [row.name for row in enterprise_file.sections["key_facilities"].rows] == ["RTO焚烧炉1"]
+    assert "env_facilities" not in enterprise_file.sections
 
 
 def test_file_holds_current_and_previous_seasons(personas, steelworks):
