@@ -73,6 +73,7 @@ def _contact_group(user, enterprise_id):
         (_("Duty roster"), roster),
         (_("Maintenance requests"), url_or_none("pollution:portal-maintenance-list")),
         (_("Enterprise file"), url_or_none("enterprises:detail", enterprise_id)),
+        (_("Key environmental facilities"), url_or_none("facilities:list")),
     ))
 
 

@@ -1,6 +1,7 @@
 """Forms of the existing-facility pages; the services in ``anhuan.facilities.services`` check every rule again."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from anhuan.facilities.models import (
@@ -193,9 +194,9 @@ class RegionFilterForm(forms.Form):
         return self.cleaned_data.get("region") if self.is_valid() else None
 
 
+# The model's own labels, so the filter and the status column of the list use the same words.
 ORDER_STATUS_CHOICES = [
-    (StopUseOrder.Status.IN_FORCE, _("In force")),
-    (StopUseOrder.Status.LIFTED, _("Lifted")),
+    *[(value, capfirst(label)) for value, label in StopUseOrder.Status.choices],
     ("all", _("All")),
 ]
 

@@ -23,8 +23,8 @@ def _file_field():
     return forms.FileField(label=_("File"), required=False, help_text=_("PDF, Word, Excel or an image, up to 20 MB."))
 
 
-def _outcome_field():
-    return forms.ChoiceField(label=_("Conclusion"), choices=Outcome.choices)
+def _outcome_field(label):
+    return forms.ChoiceField(label=label, choices=Outcome.choices)
 
 
 class FacilityFilterForm(forms.Form):
@@ -53,7 +53,7 @@ class FacilityFilterForm(forms.Form):
             facilities = facilities.filter(facility_type=data["facility_type"])
         if data["status"]:
             facilities = facilities.filter(status=data["status"])
-        if data["region"] is not None:
+        if data.get("region") is not None:
             facilities = facilities.filter(region=data["region"])
         if data["path"]:
             facilities = facilities.filter(path=data["path"])
@@ -72,7 +72,7 @@ class DemonstrationForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     opinion = forms.CharField(label=_("Expert opinion"), widget=forms.Textarea(attrs={"rows": 5}))
-    outcome = _outcome_field()
+    outcome = _outcome_field(_("Conclusion"))
     upload = _file_field()
 
     def __init__(self, *args, user, **kwargs):
@@ -105,7 +105,7 @@ class AcceptanceForm(forms.Form):
     accepted_on = _date_field(_("Acceptance date"))
     organiser = forms.CharField(label=_("Organised by"), max_length=200)
     opinion = forms.CharField(label=_("Acceptance opinion"), widget=forms.Textarea(attrs={"rows": 5}))
-    outcome = _outcome_field()
+    outcome = _outcome_field(_("Acceptance conclusion"))
     upload = _file_field()
 
 

@@ -6,8 +6,6 @@ So a key facility recorded as under construction or in operation without what th
 needs is rejected everywhere with the same reason.
 """
 
-from django.utils import translation
-
 from anhuan.facilities.domain import lifecycle
 from anhuan.facilities.reads import facts_for
 
@@ -27,9 +25,13 @@ def register_row_errors(record):
 
 
 def join_reasons(reasons):
-    """Join sentences into one message: Chinese sentences run on, English ones take a space."""
-    separator = "" if (translation.get_language() or "").startswith("zh") else " "
-    return separator.join(str(reason) for reason in reasons)
+    """Join refusal reasons into one message, one reason per line.
+
+    Forms show each line as its own item (``sharing.forms.RegisterRecordForm.add_domain_error``),
+    as the facility's status page lists them. The API, the commands and the Excel import show the
+    message unchanged, which reads well in either language.
+    """
+    return "\n".join(str(reason) for reason in reasons)
 
 
 def install():

@@ -37,8 +37,8 @@ logger = logging.getLogger(__name__)
 
 # Chinese words of the outcome column; the first one is written on export.
 OUTCOME_WORDS = {
-    Outcome.PASSED: ("通过", "合格", "符合安全要求", "符合"),
-    Outcome.FAILED: ("不通过", "不合格", "不符合安全要求", "不符合"),
+    Outcome.PASSED: ("通过", "合格", "符合安全要求", "符合", "已通过"),
+    Outcome.FAILED: ("不通过", "不合格", "不符合安全要求", "不符合", "未通过", "失败"),
 }
 _LOCATION_COLUMNS = (
     RegisterColumn("region", "县（市、区）", registry.EXPORT_ONLY, width=12),
@@ -149,11 +149,36 @@ def _comparable(column, value):
     return value
 
 
-def _row_values(table, row, row_number, collector):
-    start = len(collector)
-    values = table.parse_row(row, row_number, parse_cell, collector)
-    collector.sort_from(start)
-    return None if len(collector) > start else values
+def _column_of(spec, columns, name):
+    """Return (position, label) of the column an error about ``name`` belongs to.
+
+    A field the file has no column for (for example "formally designed", which is recorded on
+    the facility page) is reported on the 设施名称 column: the facility is what the error is about.
+    """
+    if name in columns:
+        return columns[name]
+    column = spec.column_for(name)
+    if column is not None and column.kind != registry.EXPORT_ONLY:
+        return -1, column.label
+    return columns["facility"]
+
+
+def _date_errors(spec, values, columns, row_number, collector):
+    """Add the row's date errors (a date in the future, the next assessment not after this one) to ``collector``.
+
+    The services check the same rules but stop at the first; here every one is named with its column.
+    """
+    today = services.today()
+    for column in spec.import_columns:
+        value = values.get(column.field)
+        if column.kind == registry.DATE and column.field != "next_due_on" and value is not None and value > today:
+            position, label = _column_of(spec, columns, column.field)
+            collector.add(row_number, label, _("The date cannot be in the future."), value.isoformat(), position)
+    assessed_on, next_due_on = values.get("assessed_on"), values.get("next_due_on")
+    if assessed_on is not None and next_due_on is not None and next_due_on <= assessed_on:
+        position, label = _column_of(spec, columns, "next_due_on")
+        collector.add(row_number, label, _("The next assessment must be due after the assessment date %(date)s.") % {
+            "date": assessed_on.isoformat()}, next_due_on.isoformat(), position)
 
 
 def _facility_for(actor, values, columns, row_number, collector):
@@ -205,12 +230,7 @@ def _record(spec, facility, actor, values):
 
 
 def _service_error(spec, error, columns, row_number, collector):
-    name = error.fields.get("field")
-    if name in columns:
-        position, label = columns[name]
-    else:
-        column = spec.column_for(name)
-        position, label = -1, column.label if column else ""
+    position, label = _column_of(spec, columns, error.fields.get("field"))
     # The service's message starts with the field's screen label; the column already names it.
     collector.add(row_number, label, str(error.message), "", position)
 
@@ -242,19 +262,24 @@ def import_records(spec, data, file_name, *, actor, dry_run=False):
     parsed = []
     seen = {}
     for row_number, row in table.data_rows():
-        values = _row_values(table, row, row_number, collector)
-        if values is None:
-            continue
-        facility = _facility_for(actor, values, columns, row_number, collector)
-        if facility is None:
-            continue
-        key = (facility.pk, values[spec.date_field], values[spec.by_field])
-        if key in seen:
-            collector.add(row_number, "", _("This row repeats row %(row)s: both describe the same record.") % {
-                "row": seen[key]})
-            continue
-        seen[key] = row_number
-        parsed.append((row_number, facility, values))
+        # Every check of a row runs, so the row lists all its errors at once, each with its column.
+        start = len(collector)
+        values = table.parse_row(row, row_number, parse_cell, collector)
+        facility = None
+        if "enterprise" in values and "facility" in values:
+            facility = _facility_for(actor, values, columns, row_number, collector)
+        _date_errors(spec, values, columns, row_number, collector)
+        key = (facility.pk if facility else None, values.get(spec.date_field), values.get(spec.by_field))
+        if facility is not None and None not in key:
+            if key in seen:
+                position, label = columns[spec.date_field]
+                collector.add(row_number, label, _("This row repeats row %(row)s: both describe the same record.") % {
+                    "row": seen[key]}, "", position)
+            else:
+                seen[key] = row_number
+        collector.sort_from(start)
+        if len(collector) == start:
+            parsed.append((row_number, facility, values))
     if not parsed and not collector:
         collector.add(None, "", _("The file has a header but no data rows."))
         raise ImportRejected(file_name, collector.errors)

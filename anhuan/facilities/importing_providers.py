@@ -215,8 +215,8 @@ def _default_region(actor):
 def import_providers(data, file_name, *, actor, dry_run=False):
     """Import the providers of an Excel or CSV file, or reject the whole file.
 
-    A blank 注册地 cell keeps the region of a registered provider, and gives a new one the
-    importing officer's own region.
+    On a row that updates a registered provider, a blank cell keeps the value on file (a blank
+    注册地 included). A new provider with a blank 注册地 gets the importing officer's own region.
 
     Args:
         data: the file's bytes.
@@ -284,7 +284,9 @@ def _write(parsed, file_name, *, actor, dry_run):
         for values, existing in parsed:
             if existing is not None:
                 result.updated += 1
-                result.providers.append(services.update_provider(existing, actor=actor, **values))
+                # A blank cell keeps what is on file: a sheet that leaves a column empty erases nothing.
+                kept = {name: value for name, value in values.items() if value != ""}
+                result.providers.append(services.update_provider(existing, actor=actor, **kept))
             else:
                 result.created += 1
                 values.setdefault("region", _default_region(actor))

@@ -63,20 +63,26 @@ notifications.register_kind(KIND_ORDER_LIFTED, format_order_lifted)
 
 
 def _pending(model, date_field):
-    """Return the failed records of ``model`` that still wait for a stop-use order."""
+    """Return the failed records of ``model`` that still wait for a stop-use order.
+
+    A facility with an order in force waits for nothing: the order already stops it, whatever
+    further check fails before it is lifted.
+    """
     later_pass = model.objects.filter(facility_id=OuterRef("facility_id"), outcome=Outcome.PASSED).filter(
         Q(**{f"{date_field}__gt": OuterRef(date_field)}) | Q(**{date_field: OuterRef(date_field), "pk__gt": OuterRef("pk")})
     )
     order_since = StopUseOrder.objects.filter(facility_id=OuterRef("facility_id"), issued_on__gte=OuterRef(date_field))
+    order_in_force = StopUseOrder.objects.filter(facility_id=OuterRef("facility_id"), status=StopUseOrder.Status.IN_FORCE)
     return (
         model.objects.filter(outcome=Outcome.FAILED)
         .exclude(Exists(later_pass))
         .exclude(Exists(order_since))
+        .exclude(Exists(order_in_force))
     )
 
 
 def pending_assessments():
-    """Failed safety assessments with no later passing one and no order issued on or after their date."""
+    """Failed safety assessments with no later passing one, no order issued on or after their date, none in force."""
     return _pending(SafetyAssessment, "assessed_on")
 
 

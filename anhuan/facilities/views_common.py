@@ -5,8 +5,15 @@ import functools
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def contact_refusal():
+    """Return the refusal an enterprise contact gets on a page for the bureaus' staff: where their own pages are."""
+    return _("This page is for staff of the two bureaus. Enterprise contacts open their own key facilities "
+             "and stop-use orders from \"Key environmental facilities\".")
 
 
 def forbidden(request, message):

@@ -47,7 +47,7 @@ from anhuan.facilities.models import (
 )
 from anhuan.facilities.services import existing as services
 from anhuan.facilities.services import risks as risk_services
-from anhuan.facilities.views_common import forbidden, refused_by, xlsx_download
+from anhuan.facilities.views_common import contact_refusal, forbidden, refused_by, xlsx_download
 from anhuan.organizations.models import Role
 from anhuan.organizations.scope import region_ids_of
 from anhuan.pollution.importing.errors import ImportRejected
@@ -71,7 +71,7 @@ def _staff_denied_message(user):
     if region_ids_of(user) != set() and user.role != Role.SYSTEM:
         return None
     if user.role == Role.ENTERPRISE:
-        return _("Enterprise contacts see only their own facilities' orders.")
+        return contact_refusal()
     return _("Administrators manage the system and do not see supervised data.")
 
 

@@ -1,8 +1,8 @@
 """Key facility pages: the list, the facility page with its lifecycle panel, the action pages and file downloads.
 
 Staff and experts of both bureaus open the list and the pages of facilities in their scope, and
-a facility of another county is 404. An enterprise contact opens the page and files of their own
-enterprise's facilities read-only (no actions, no change history) and never the list.
+a facility of another county is 404. An enterprise contact opens the list, the pages and the files
+of their own enterprise's facilities read-only (no actions, no change history, no export).
 Administrators get 403. The services check the department of each action, and a refusal for the
 wrong department is 403.
 """
@@ -126,11 +126,19 @@ def _export(facilities):
 
 
 class FacilityListView(LoginRequiredMixin, View):
+    """The key facilities in the user's scope; an enterprise contact sees their own enterprise's, without export."""
+
     def get(self, request):
-        _require_staff(request.user)
+        is_staff = enterprise_id_of(request.user) is None
+        if is_staff:
+            _require_staff(request.user)
         filters = forms.FacilityFilterForm(request.GET, regions=_regions_for(request.user))
+        if not is_staff:
+            del filters.fields["region"]
         facilities = filters.filter(services.key_facilities_for(request.user)).order_by("region__code", "enterprise__name", "name", "pk")
         if request.GET.get("format") == "xlsx":
+            if not is_staff:
+                raise PermissionDenied(_("The Excel export of key facilities is for staff of the two bureaus."))
             return _export(facilities)
 
         page = Paginator(facilities, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -141,6 +149,7 @@ class FacilityListView(LoginRequiredMixin, View):
         export_query["format"] = "xlsx"
         return render(request, "facilities/list.html", {
             "filters": filters, "page": page, "query": query.urlencode(), "export_query": export_query.urlencode(),
+            "is_staff": is_staff,
         })
 
 
@@ -172,7 +181,9 @@ def _records(facility):
             record.download_url = file_url(record) if record.file else ""
         return records
 
-    demonstrations = listed(facility_models.Demonstration.objects.filter(**own))
+    demonstrations = listed(facility_models.Demonstration.objects.filter(**own).prefetch_related("experts"))
+    for demonstration in demonstrations:
+        demonstration.expert_list = demonstration_experts(demonstration)
     return {
         "env_demonstrations": [d for d in demonstrations if d.kind == facility_models.DemonstrationKind.ENVIRONMENTAL],
         "safety_demonstrations": [d for d in demonstrations if d.kind == facility_models.DemonstrationKind.SAFETY],
@@ -181,6 +192,13 @@ def _records(facility):
         "checkpoints": listed(facility_models.SimultaneityCheckpoint.objects.filter(**own)),
         "acceptances": listed(facility_models.Acceptance.objects.filter(**own)),
     }
+
+
+def demonstration_experts(demonstration):
+    """Return the experts of a demonstration to show: the names typed in, then the pool experts not among them."""
+    names = demonstration.expert_names or ""
+    pool = [expert.name for expert in demonstration.experts.all() if expert.name not in names]
+    return "、".join(part for part in [names, *pool] if part)
 
 
 def _findings(facility):
@@ -199,6 +217,8 @@ class FacilityDetailView(LoginRequiredMixin, View):
         profile = facility_models.KeyFacilityProfile.objects.filter(facility=facility).first()
         facts = facts_for(facility)
         is_staff = enterprise_id_of(user) is None
+        # The same annotated row the list shows, so the page raises the same warnings.
+        listed = services.key_facilities_for(user).filter(pk=facility.pk).first()
 
         context = {
             **reads_existing.sections(facility, user),
@@ -215,6 +235,7 @@ class FacilityDetailView(LoginRequiredMixin, View):
                 for status in services.allowed_targets(facility.status)
             ],
             "findings": _findings(facility),
+            "flags": services.red_flags(listed) if listed is not None else [],
             "actions": services.actions_for(user, facility, facts, profile),
             "history": _history(facility) if is_staff else [],
             "is_staff": is_staff,

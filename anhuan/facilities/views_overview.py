@@ -1,7 +1,7 @@
-"""The key-facility overview (leaders and officers of both bureaus) and the key facility types page (system administrator).
+"""The key-facility overview (staff of both bureaus) and the key facility types page (system administrator).
 
-The overview reads only inside the user's scope; experts, enterprise contacts and
-administrators get 403. The key types page shows no supervised rows, only the types.
+The overview reads only inside the user's scope; officers, leaders and experts read it, like
+every register, and enterprise contacts and administrators get 403. The key types page shows no supervised rows, only the types.
 """
 
 from django.contrib import messages
@@ -19,12 +19,12 @@ from anhuan.facilities.views_common import XLSX_TYPE
 from anhuan.organizations.models import Role
 from anhuan.core.downloads import attachment_header
 
-OVERVIEW_ROLES = {Role.OFFICER, Role.LEADER}
+OVERVIEW_ROLES = {Role.OFFICER, Role.LEADER, Role.EXPERT}
 
 
 def _require_overview_reader(user):
     if not (user.is_authenticated and user.is_active and user.role in OVERVIEW_ROLES and user.agency_id is not None):
-        raise PermissionDenied(_("Only officers and leaders of the two bureaus open the key facility overview."))
+        raise PermissionDenied(_("Only staff of the two bureaus open the key facility overview."))
 
 
 class OverviewView(View):

@@ -41,7 +41,7 @@ from anhuan.facilities.importing_providers import (
 from anhuan.facilities.models import ServiceProvider
 from anhuan.facilities.services import providers as services
 from anhuan.facilities.services.common import key_facility_for
-from anhuan.facilities.views_common import forbidden, refused_by, xlsx_download
+from anhuan.facilities.views_common import contact_refusal, forbidden, refused_by, xlsx_download
 from anhuan.organizations.models import Role
 from anhuan.pollution.importing.errors import ImportRejected
 from anhuan.sharing.forms import RegisterImportForm
@@ -54,7 +54,7 @@ def _read_refusal(user):
     if reads.can_read(user):
         return None
     if user.role == Role.ENTERPRISE:
-        return _("Enterprise contacts do not see the bureaus' supervision of service providers.")
+        return contact_refusal()
     return _("Administrators manage the system and do not see supervised data.")
 
 

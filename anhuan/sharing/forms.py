@@ -95,10 +95,18 @@ def _field_label(model, name):
     return capfirst(str(model._meta.get_field(name).verbose_name))
 
 
+def _facility_type_help():
+    """Name the facility types that are key now: the mechanism's five and those the administrator added."""
+    from anhuan.sharing.models import EnvFacilityType, key_facility_types
+
+    keys = key_facility_types()
+    names = "、".join(str(label) for value, label in EnvFacilityType.choices if value in keys)
+    return _("Key facilities: %(types)s.") % {"types": names}
+
+
 _HELP_TEXTS = {
     "enterprise": gettext_lazy("The enterprise's 18-character unified social credit code; it must be registered in your region."),
     "approval_number": gettext_lazy("As printed on the approval, for example 邢环审〔2025〕12号."),
-    "facility_type": gettext_lazy("Desulfurisation, VOCs recovery, wastewater, dust treatment and RTO are key facilities."),
     "measure": gettext_lazy("Soft measures come first; a harder measure needs a stated reason."),
     "harder_measure_reason": gettext_lazy(
         "Required for an order to rectify, a warning, a fine or a suspension: why the soft measures would not do."),
@@ -125,6 +133,8 @@ class RegisterRecordForm(forms.ModelForm):
         for name, field in self.fields.items():
             if name in _HELP_TEXTS and name != "enterprise":
                 field.help_text = _HELP_TEXTS[name]
+            if name == "facility_type":
+                field.help_text = _facility_type_help()
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         if "facility" in self.fields:
@@ -176,13 +186,18 @@ class RegisterRecordForm(forms.ModelForm):
         """Show a service's errors beside the fields they name, or above the form."""
         errors = error.fields.get("errors") or {}
         field = error.fields.get("field")
+        # A message of several reasons (one per line, as the facility gate gives them) shows one item per reason.
         if errors:
             for name, message in errors.items():
-                self.add_error(name if name in self.fields else None, message)
+                self.add_error(name if name in self.fields else None, _lines(message))
         elif field in self.fields:
-            self.add_error(field, str(error.message))
+            self.add_error(field, _lines(error.message))
         else:
-            self.add_error(None, str(error.message))
+            self.add_error(None, _lines(error.message))
+
+
+def _lines(message):
+    return str(message).splitlines() or [str(message)]
 
 
 def record_form_class(spec):

@@ -74,18 +74,59 @@ def attach_file(record, upload, *, field="file"):
     record.file.save(upload.name, ContentFile(upload.read()), save=False)
 
 
+# Records an accidental second submit would copy; stop-use orders and 三同时 checkpoints refuse repeats of their own.
+_NOT_COPIED = {
+    "Demonstration", "FacilityDesign", "ConstructionPlan", "Acceptance", "SafetyAssessment", "DesignDiagnosis",
+    "DemonstrationFinding",
+}
+# Fields that differ between two submits of the same record, or that the facility already pins down.
+_NOT_COMPARED = {"id", "facility", "enterprise", "region", "recorded_by", "recorded_at", "file", "file_name", "sha256"}
+
+
+def refuse_copy(record, sha256=""):
+    """Refuse a record whose every field (and file) equals one already on file for the same facility.
+
+    Raises:
+        ValidationFailed: an identical record is on file; the message names when and by whom it was recorded.
+    """
+    model = type(record)
+    same = {
+        field.attname: getattr(record, field.attname)
+        for field in model._meta.concrete_fields if field.name not in _NOT_COMPARED
+    }
+    twin = (
+        model.objects.filter(facility_id=record.facility_id, sha256=sha256, **same)
+        .select_related("recorded_by").order_by("pk").first()
+    )
+    if twin is not None:
+        from anhuan.core.timeutil import format_local
+
+        raise ValidationFailed(
+            _("The same %(record)s, with every field equal, is already on file for this facility (recorded %(at)s by "
+              "%(user)s); it was not saved again.") % {
+                "record": model._meta.verbose_name, "at": format_local(twin.recorded_at),
+                "user": twin.recorded_by.display_name,
+            },
+            field="facility",
+        )
+
+
 def new_record(model, facility, *, actor, upload=None, **fields):
     """Build, validate and save one FacilityRecord of ``facility`` with the given fields, and audit it.
 
     Call inside the caller's transaction. ``fields`` are model fields; blank required ones are
-    reported by ``full_clean`` with the field named.
+    reported by ``full_clean`` with the field named. A record that copies one on file exactly
+    (an accidental second submit) is refused for the kinds in ``_NOT_COPIED``.
 
     Raises:
-        ValidationFailed: a field is missing or wrong, or the file is refused.
+        ValidationFailed: a field is missing or wrong, the file is refused, or the record copies one on file.
     """
     record = model(facility=facility, enterprise_id=facility.enterprise_id, region_id=facility.region_id,
                    recorded_by=actor, **fields)
     clean(record)
+    if model.__name__ in _NOT_COPIED:
+        sha256 = check_upload(upload, max_bytes=MAX_FILE_BYTES) if upload is not None else ""
+        refuse_copy(record, sha256)
     attach_file(record, upload)
     record.save()
     return record

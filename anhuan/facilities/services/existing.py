@@ -126,7 +126,12 @@ def describe_check(record):
 
 
 def _notify_failure(facility, record, check_label):
-    """Tell the emergency agency of the facility's region that a check failed and an order is due."""
+    """Tell the emergency agency of the facility's region that a check failed and an order is due.
+
+    Nothing is sent while a stop-use order is in force for the facility: it is already stopped.
+    """
+    if StopUseOrder.objects.filter(facility_id=facility.pk, status=StopUseOrder.Status.IN_FORCE).exists():
+        return
     kind = todo_existing.KIND_CHECK_FAILED
     data = {**facility_data(facility), "check_label": str(check_label)}
     notify(

@@ -43,14 +43,15 @@ def record_finding(facility, actor, *, found_on, observed_status, description, u
     """Record that a key facility is being built or operated without a safety demonstration, and refer it.
 
     The referral goes from the actor's environment agency to the emergency agency of the same
-    region and level, with the facility's name and ``description``. The finding links to it.
+    region and level, with the facility's name, ``description`` and the uploaded file (stored
+    with the finding and as a file of the referral). The finding links to it.
 
     Raises:
         OutOfScope: the facility is not a key facility in the actor's scope.
         NotPermitted: the actor is not an officer or leader of the environment side.
         ValidationFailed: the observed status is not "under construction" or "in operation", the
             date lies in the future, the description is missing, the facility follows the
-            existing-facility path, or a passing safety demonstration is already on file.
+            existing-facility path, a passing safety demonstration is already on file, or the file is refused.
     """
     from anhuan.sharing.services.referrals import refer_missing_safety_demonstration
 
@@ -79,9 +80,18 @@ def record_finding(facility, actor, *, found_on, observed_status, description, u
                 field="facility",
             )
 
-        referral = refer_missing_safety_demonstration(
-            actor=actor, enterprise=current.enterprise, facility_name=current.name, description=text, now=now,
-        )
+        try:
+            referral = refer_missing_safety_demonstration(
+                actor=actor, enterprise=current.enterprise, facility_name=current.name, description=text,
+                files=[upload] if upload is not None else (), now=now,
+            )
+        except ValidationFailed as error:
+            if error.fields.get("field") != "files":
+                raise
+            # The referral checks the file under its own field name; the finding's form calls it "file".
+            raise ValidationFailed(str(error.message), field="file") from None
+        if upload is not None:
+            upload.seek(0)
         finding = new_record(
             DemonstrationFinding, current, actor=actor, upload=upload, found_on=found_on,
             observed_status=observed_status, description=text, referral=referral,

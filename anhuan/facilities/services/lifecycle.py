@@ -428,9 +428,10 @@ def record_acceptance(facility, actor, *, accepted_on, organiser, opinion, outco
 
 
 def join_reasons(reasons):
-    """Join refusal reasons into one message; Chinese sentences end in "。" and need no space between them."""
-    separator = "" if all(reason.endswith("。") for reason in reasons) else " "
-    return separator.join(reasons)
+    """Join refusal reasons into one message, one reason per line (see ``anhuan.facilities.gates.join_reasons``)."""
+    from anhuan.facilities.gates import join_reasons as join
+
+    return join(reasons)
 
 
 def status_blockers(facility, target):
@@ -605,9 +606,11 @@ def key_facilities_for(user):
     """Return the key facilities in the user's scope, annotated for the list.
 
     Annotations: ``path`` (the profile's origin, or the one the profile would get), ``safety_ok``
-    (a passing safety demonstration is on file), ``finding_count``, ``order_in_force``, ``shared_at``.
+    (a passing safety demonstration is on file), ``finding_count``, ``order_in_force``, ``shared_at``,
+    and for the existing-facility path ``last_assessed_on``/``last_assessment_outcome`` (the latest
+    safety assessment), ``formally_designed`` and ``diagnosis_ok`` (a passing design diagnosis).
     """
-    from anhuan.facilities.models import DemonstrationFinding, StopUseOrder
+    from anhuan.facilities.models import DemonstrationFinding, DesignDiagnosis, SafetyAssessment, StopUseOrder
     from anhuan.sharing.models import EnvFacility
 
     in_use = Q(status__in=[lifecycle.IN_OPERATION, lifecycle.STOPPED], commissioned_on__lt=lifecycle.MECHANISM_START)
@@ -621,6 +624,7 @@ def key_facilities_for(user):
         .annotate(count=Count("pk")).values("count")
     )
     own = {"facility_id": OuterRef("pk")}
+    latest_assessment = SafetyAssessment.objects.filter(**own).order_by("-assessed_on", "-id")
     return (
         EnvFacility.objects.visible_to(user).filter(is_key=True)
         .select_related("enterprise", "region")
@@ -639,14 +643,23 @@ def key_facilities_for(user):
             in_use_ok=Exists(SimultaneityCheckpoint.objects.filter(**own, checkpoint=Checkpoint.IN_USE)),
             order_in_force=Exists(orders),
             finding_count=Coalesce(Subquery(findings, output_field=models.IntegerField()), Value(0)),
+            last_assessed_on=Subquery(latest_assessment.values("assessed_on")[:1]),
+            last_assessment_outcome=Subquery(latest_assessment.values("outcome")[:1]),
+            formally_designed=F("key_profile__formally_designed"),
+            diagnosis_ok=Exists(DesignDiagnosis.objects.filter(**own, outcome=Outcome.PASSED)),
         )
     )
 
 
 def list_stage(facility):
-    """Return the stage shown on the list for one annotated facility: its last step done, or its path."""
+    """Return the stage shown on the list for one annotated facility (see ``key_facilities_for``).
+
+    A new project shows its last step done. An existing facility shows the order in force, the
+    latest safety assessment with its date and result (or that none is on file), and a design
+    diagnosis still missing.
+    """
     if facility.path == Origin.EXISTING:
-        return str(Origin.EXISTING.label)
+        return existing_stage(facility)
     done = {
         "registered": True,
         "env_demonstration": facility.env_ok,
@@ -662,6 +675,22 @@ def list_stage(facility):
     }
     last = [step for step in lifecycle.NEW_PROJECT_STEPS if done[step]][-1]
     return str(STEP_LABELS[last])
+
+
+def existing_stage(facility):
+    """Return the list's stage of an annotated existing facility, its parts joined by "；"."""
+    parts = []
+    if facility.order_in_force:
+        parts.append(_("Stop-use order in force"))
+    if facility.last_assessed_on is None:
+        parts.append(_("no safety assessment on file"))
+    else:
+        parts.append(_("last safety assessment %(date)s: %(outcome)s") % {
+            "outcome": Outcome(facility.last_assessment_outcome).label, "date": facility.last_assessed_on.isoformat(),
+        })
+    if facility.formally_designed is False and not facility.diagnosis_ok:
+        parts.append(_("design diagnosis missing"))
+    return "；".join(str(part) for part in parts)
 
 
 def red_flags(facility):

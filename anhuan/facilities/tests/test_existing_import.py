@@ -257,3 +257,48 @@ def test_export_page_downloads(client, tmp_path, personas, facility_a):
 def test_template_page_downloads(client, tmp_path, personas):
     response = login(client, personas["county_a_ee_officer"]).get(reverse("facilities:diagnosis-template"))
     assert read_rows(response.content, tmp_path)[0][1] == "统一社会信用代码"
+
+
+# --- Every error names its column; a row lists all its errors ----------------------------------------
+
+
+def test_future_date_names_column(tmp_path, personas, facility_a):
+    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    with pytest.raises(ImportRejected) as error:
+        import_file(tmp_path, personas["county_a_em_officer"], HEADER, [row(facility_a, future, next="")])
+    assert [(item.row, item.column) for item in error.value.errors] == [(2, "评估日期")]
+
+
+def test_designed_refusal_names_facility_column(tmp_path, personas, facility_a):
+    from anhuan.facilities.services import risks as risk_services
+
+    risk_services.set_formally_designed(facility_a, True, personas["county_a_ee_officer"])
+    rows = [[facility_a.enterprise.credit_code, facility_a.name, "2025-05-01", "某设计院", "甲级", "A113", "x", "通过"]]
+    with pytest.raises(ImportRejected) as error:
+        import_file(tmp_path, personas["county_a_ee_officer"], DIAGNOSIS_HEADER, rows, spec=importing.DIAGNOSIS_SPEC)
+    assert [(item.row, item.column) for item in error.value.errors] == [(2, "设施名称")]
+    assert "formally designed" in error.value.errors[0].message
+
+
+def test_repeated_row_reports_all_errors(tmp_path, personas, facility_a):
+    rows = [row(facility_a), row(facility_a, next="2025-01-01", outcome="也许")]
+    with pytest.raises(ImportRejected) as error:
+        import_file(tmp_path, personas["county_a_em_officer"], HEADER, rows)
+    found = [(item.row, item.column) for item in error.value.errors]
+    assert found == [(3, "评估日期"), (3, "评估结论"), (3, "下次评估日期")]
+    assert all(item.column for item in error.value.errors)
+
+
+def test_bad_cells_and_unknown_facility(tmp_path, personas, facility_a):
+    with pytest.raises(ImportRejected) as error:
+        import_file(tmp_path, personas["county_a_em_officer"], HEADER, [row(facility_a, name="无此设施", outcome="也许")])
+    assert [item.column for item in error.value.errors] == ["设施名称", "评估结论"]
+
+
+@pytest.mark.parametrize(("word", "outcome"), [
+    ("不通过", "failed"), ("不合格", "failed"), ("失败", "failed"), ("未通过", "failed"), ("通过", "passed"),
+    ("合格", "passed"),
+])
+def test_outcome_words(tmp_path, personas, facility_a, word, outcome):
+    import_file(tmp_path, personas["county_a_em_officer"], HEADER, [row(facility_a, outcome=word)])
+    assert SafetyAssessment.objects.get().outcome == outcome

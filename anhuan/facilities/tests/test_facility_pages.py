@@ -95,10 +95,27 @@ def test_contact_reads_own_facility_only(client, planned_facility, enterprise_a,
     assert page.status_code == 200
     assert 'id="facility-actions"' not in content
     assert 'id="history-title"' not in content
-    assert client.get(reverse("facilities:list")).status_code == 403
+    assert f'href="{reverse("facilities:list")}"' in content
     assert client.get(reverse("facilities:safety-demonstration", args=[planned_facility.pk])).status_code == 403
     client.force_login(make_user("contact_b", enterprise=enterprise_b))
     assert client.get(detail(planned_facility)).status_code == 404
+
+
+def test_contact_lists_own_facilities(client, personas, planned_facility, enterprise_a, enterprise_b):
+    other = new_key_facility(personas["county_b_ee_officer"], enterprise_b, name="沙河污水站", facility_type="wastewater")
+    contact = signed_in(client, make_user("contact_a", enterprise=enterprise_a))
+
+    home = client.get(reverse("home"), follow=True).content.decode()
+    response = client.get(reverse("facilities:list"))
+
+    assert f'href="{reverse("facilities:list")}"' in home
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert planned_facility.name in content
+    assert other.name not in content
+    assert "format=xlsx" not in content
+    assert "region" not in response.context["filters"].fields
+    assert contact.get(reverse("facilities:list"), {"format": "xlsx"}).status_code == 403
 
 
 @pytest.mark.parametrize(("name", "allowed"), ACTION_PAGES)
@@ -371,3 +388,64 @@ def test_list_export_respects_filters(client, personas, planned_facility, existi
     )
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert [row[2] for row in rows[2:]] == [existing_facility.name]
+
+
+# --- What the tester found on the facility page and the list ------------------------------------
+
+
+def test_page_shows_all_experts(client, personas, planned_facility, region_a):
+    from anhuan.experts.models import Expert
+
+    expert = Expert.objects.create(name="刘专家", department="environment", region=region_a)
+    officer = personas["county_a_ee_officer"]
+    services.record_env_demonstration(
+        planned_facility, officer, held_on=dt.date(2024, 3, 1), organiser="市生态环境局", expert_names="张工",
+        opinion="同意建设", outcome="passed", experts=[expert.pk],
+    )
+
+    content = signed_in(client, officer).get(detail(planned_facility)).content.decode()
+
+    assert "张工、刘专家" in content
+
+
+def test_page_shows_list_flags(client, personas, planned_facility):
+    from anhuan.facilities.services.findings import record_finding
+
+    officer = personas["county_a_ee_officer"]
+    record_finding(planned_facility, officer, found_on=dt.date(2024, 4, 1), observed_status="under_construction",
+                   description="已开工")
+    row = signed_in(client, officer).get(reverse("facilities:list")).context["page"].object_list[0]
+
+    response = client.get(detail(planned_facility))
+
+    assert row.flags
+    assert response.context["flags"] == row.flags
+    assert 'id="facility-flags"' in response.content.decode()
+    assert str(row.flags[0]) in response.content.decode()
+
+
+def test_existing_page_and_stage(client, personas, existing_facility):
+    from anhuan.facilities.services import existing as existing_services
+    from anhuan.facilities.services import risks as risk_services
+
+    officer = personas["county_a_em_officer"]
+    existing_services.record_assessment(
+        existing_facility, officer, assessed_on=dt.date(2024, 5, 6), assessor="某评价公司", risks="中毒",
+        controls="通风", outcome="failed",
+    )
+    risk_services.set_formally_designed(existing_facility, False, officer)
+
+    page = signed_in(client, officer).get(detail(existing_facility)).content.decode()
+    row = client.get(reverse("facilities:list")).context["page"].object_list[0]
+
+    # The new-project records panel would claim nothing is on file; it is left out for this path.
+    assert 'id="records"' not in page
+    assert "No lifecycle record is on file yet." not in page
+    assert "failed" in row.stage and "2024-05-06" in row.stage
+    assert "design diagnosis missing" in row.stage
+    assert row.stage != "existing facility"
+
+
+def test_existing_stage_without_assessment(client, personas, existing_facility):
+    row = signed_in(client, personas["county_a_em_officer"]).get(reverse("facilities:list")).context["page"].object_list[0]
+    assert row.stage == "no safety assessment on file"

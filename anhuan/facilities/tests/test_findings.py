@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -57,6 +58,30 @@ def test_finding_with_file(personas, planned_facility):
     finding = services.record_finding(planned_facility, personas["county_a_ee_officer"], **FOUND, upload=upload)
 
     assert DemonstrationFinding.objects.get(pk=finding.pk).file.open("rb").read() == b"\xff\xd8\xff\xe0photo"
+
+
+def test_finding_file_reaches_referral(client, personas, planned_facility):
+    upload = SimpleUploadedFile("现场照片.jpg", b"\xff\xd8\xff\xe0photo", content_type="image/jpeg")
+
+    finding = services.record_finding(planned_facility, personas["county_a_ee_officer"], **FOUND, upload=upload)
+
+    stored = finding.referral.files.get()
+    assert stored.file_name == "现场照片.jpg"
+    client.force_login(personas["county_a_em_officer"])
+    page = client.get(reverse("sharing:referral-detail", args=[finding.referral_id]))
+    assert reverse("sharing:referral-file", args=[stored.pk]) in page.content.decode()
+    download = client.get(reverse("sharing:referral-file", args=[stored.pk]))
+    assert b"".join(download.streaming_content) == b"\xff\xd8\xff\xe0photo"
+
+
+def test_refused_finding_file_field(personas, planned_facility):
+    upload = SimpleUploadedFile("说明.txt", b"plain text", content_type="text/plain")
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.record_finding(planned_facility, personas["county_a_ee_officer"], **FOUND, upload=upload)
+
+    assert refused.value.fields["field"] == "file"
+    assert not Referral.objects.exists()
 
 
 def test_finding_refused_with_passing_demonstration(personas, planned_facility):

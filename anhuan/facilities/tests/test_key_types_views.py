@@ -106,3 +106,21 @@ def test_fixed_type_refused(admin_client):
 
 def test_unknown_action_refused(admin_client):
     assert admin_client.post(URL, {"action": "drop", "facility_type": "sludge_drying"}).status_code == 400
+
+
+def test_register_help_names_key_types(client, personas):
+    from django.utils import translation
+
+    from anhuan.facilities.services import key_types
+
+    key_types.add_key_type(actor=personas["system_admin"], facility_type="sludge_drying")
+    client.force_login(personas["county_a_ee_officer"])
+
+    with translation.override("en"):
+        form = client.get(reverse("sharing:register-create", args=["env-facilities"]),
+                          HTTP_ACCEPT_LANGUAGE="en").context["form"]
+        help_text = str(form.fields["facility_type"].help_text)
+
+    assert "sludge drying" in help_text
+    assert "RTO incinerator" in help_text
+    assert "activated carbon" not in help_text

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from anhuan.core.errors import NotPermitted, OutOfScope, ValidationFailed
 from anhuan.core.models import AuditEntry, Notification
@@ -327,3 +328,56 @@ def test_todo_until_reminded(personas, planned_facility):
     assert facility_items(personas["county_a_em_officer"]) == []
     services.remind_safety_demonstration(planned_facility, personas["county_a_ee_officer"])
     assert facility_items(personas["county_a_ee_officer"]) == []
+
+
+# --- An accidental second submit -------------------------------------------------------------------
+
+
+def _twice(record, *args, **kwargs):
+    first = record(*args, **kwargs)
+    with translation.override("en"), pytest.raises(ValidationFailed) as refused:
+        record(*args, **kwargs)
+    return first, refused.value
+
+
+@pytest.mark.parametrize("kind", ["env-demonstration", "safety-demonstration", "design", "plan", "acceptance"])
+def test_identical_lifecycle_record_refused(personas, planned_facility, kind):
+    officer = personas["county_a_ee_officer"]
+    records = {
+        "env-demonstration": (services.record_env_demonstration, DEMO),
+        "safety-demonstration": (services.record_safety_demonstration, DEMO),
+        "design": (services.record_design, {"designer": "某设计院", "qualification": "甲级", "certificate_number": "A1",
+                                            "designed_on": dt.date(2024, 3, 2)}),
+        "plan": (services.record_construction_plan, {"prepared_on": dt.date(2024, 3, 3), "safety_measures": "动火审批"}),
+        "acceptance": (services.record_acceptance, {"accepted_on": dt.date(2024, 3, 4), "organiser": "企业",
+                                                    "opinion": "同意", "outcome": "passed"}),
+    }
+    record, fields = records[kind]
+
+    first, refused = _twice(record, planned_facility, officer, **fields)
+
+    assert "is already on file for this facility" in str(refused.message)
+    assert type(first).objects.count() == 1
+    # Another value is another record.
+    changed = {**fields, "organiser": "另一单位"} if "organiser" in fields else {**fields, "certificate_number": "A2"} \
+        if "certificate_number" in fields else {**fields, "safety_measures": "其他措施"}
+    record(planned_facility, officer, **changed)
+    assert type(first).objects.count() == 2
+
+
+def test_identical_checks_refused(personas, existing_facility):
+    from anhuan.facilities.models import SafetyAssessment
+    from anhuan.facilities.services import existing
+    from anhuan.facilities.services.risks import set_formally_designed
+
+    officer = personas["county_a_em_officer"]
+    assessment = {"assessed_on": dt.date(2024, 5, 6), "assessor": "某评价公司", "risks": "中毒", "controls": "通风",
+                  "outcome": "passed"}
+    _first, refused = _twice(existing.record_assessment, existing_facility, officer, **assessment)
+    assert "is already on file" in str(refused.message)
+    assert SafetyAssessment.objects.count() == 1
+    set_formally_designed(existing_facility, False, officer)
+    diagnosis = {"diagnosed_on": dt.date(2024, 5, 7), "institute": "某设计院", "qualification": "甲级",
+                 "certificate_number": "A1", "conclusion": "符合", "outcome": "passed"}
+    _first, refused = _twice(existing.record_diagnosis, existing_facility, officer, **diagnosis)
+    assert "is already on file" in str(refused.message)

@@ -120,6 +120,15 @@ def test_order_list_in_force_by_default(client, personas, facility_a, order):
     assert order.document_number in lifted
 
 
+def test_order_filter_status_words(client, personas, order):
+    from django.utils.text import capfirst
+
+    response = client_for(client, personas["county_a_em_officer"]).get(reverse("facilities:order-list"))
+    choices = dict(response.context["filters"].fields["status"].choices)
+    for value, label in StopUseOrder.Status.choices:
+        assert str(choices[value]) == str(capfirst(label))
+
+
 def test_order_list_contact_sees_own_only(client, personas, order, contact_a, contact_b):
     assert order.document_number in client_for(client, contact_a).get(reverse("facilities:order-list")).content.decode()
     client.logout()

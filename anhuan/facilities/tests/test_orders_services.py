@@ -296,3 +296,14 @@ def test_failed_diagnosis_puts_order_on_todo(personas, facility_a):
     failed_diagnosis = diagnose(facility_a, personas["county_a_ee_officer"], outcome="failed")
     items = stop_order_todos(personas["county_a_em_leader"])
     assert [item.link.endswith(f"?diagnosis={failed_diagnosis.pk}") for item in items] == [True]
+
+
+def test_failure_under_order_not_notified(personas, facility_a, failed):
+    em = personas["county_a_em_officer"]
+    order = issue(facility_a, em, assessment=failed)
+    Notification.objects.all().delete()
+
+    assess(facility_a, personas["county_a_ee_officer"], outcome="failed", assessed_on=order.issued_on + dt.timedelta(days=2))
+
+    assert not Notification.objects.filter(kind="facilities.check_failed").exists()
+    assert stop_order_todos(em) == []

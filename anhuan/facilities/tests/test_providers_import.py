@@ -44,6 +44,22 @@ def test_import_updates_by_credit_code_and_keeps_region(personas, region_b, tmp_
     assert provider.region == region_b
 
 
+def test_update_keeps_blank_cells(personas, region_b, tmp_path):
+    from anhuan.facilities.services.providers import create_provider
+
+    actor = personas["county_a_ee_officer"]
+    create_provider(actor=actor, name="旧名称", credit_code=provider_code(1), region=region_b, qualification="运营资质",
+                    contact_person="李经理", phone="0319-3333333", address="沙河市某路2号")
+    data = write_xlsx(tmp_path / "providers.xlsx", HEADER, [["新名称", provider_code(1), "", "", "", "", ""]])
+
+    import_providers(data, "providers.xlsx", actor=actor)
+
+    provider = ServiceProvider.objects.get()
+    assert provider.name == "新名称"
+    assert (provider.region, provider.qualification, provider.contact_person, provider.phone, provider.address) == (
+        region_b, "运营资质", "李经理", "0319-3333333", "沙河市某路2号")
+
+
 def test_import_blank_region_gives_officer_region(personas, region_a, tmp_path):
     data = write_xlsx(tmp_path / "providers.xlsx", HEADER, [row(1, region="")])
     import_providers(data, "providers.xlsx", actor=personas["county_a_ee_officer"])

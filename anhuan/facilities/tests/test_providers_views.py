@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from anhuan.core.models import AuditEntry
 from anhuan.facilities.models import KeyFacilityProfile, ProviderEvaluation, ServiceProvider
@@ -63,6 +64,9 @@ def test_provider_pages_refused_for_contact(client, contact, provider, facility_
         response = get(client, contact, name, *args)
         assert response.status_code == 403, name
         assert provider.name not in response.content.decode()
+        with translation.override("en"):
+            english = client.get(reverse(f"facilities:{name}", args=args), HTTP_ACCEPT_LANGUAGE="en")
+        assert "Enterprise contacts open their own key facilities" in english.content.decode(), name
 
 
 def test_provider_list_search(client, personas, region_a, provider):

@@ -109,3 +109,30 @@ def _values(facility):
         "pk": facility.pk, "enterprise": facility.enterprise, "region": facility.region, "updated_by": facility.updated_by,
         "name": facility.name, "facility_type": facility.facility_type,
     }
+
+
+def test_register_form_lists_gate_reasons(client, officer, enterprise_a):
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    from anhuan.facilities.services.lifecycle import status_blockers
+
+    facility = planned_rto(officer, enterprise_a)
+    reasons = [str(reason) for reason in status_blockers(facility, "under_construction")]
+    client.force_login(officer)
+    form = client.get(reverse("sharing:register-edit", args=["env-facilities", facility.pk])).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
+    data.update({"enterprise": enterprise_a.credit_code, "status": "under_construction"})
+
+    response = client.post(reverse("sharing:register-edit", args=["env-facilities", facility.pk]), data,
+                           HTTP_ACCEPT_LANGUAGE="en")
+
+    assert len(reasons) > 1
+    assert response.status_code == 200, response.status_code
+    assert dict(response.context["form"].errors) == {"status": reasons}
+    html = response.content.decode()
+    assert all(f"<li>{escape(reason)}</li>" in html for reason in reasons)
+    # The service's one message keeps every reason, one per line, for the API and the commands.
+    with pytest.raises(ValidationFailed) as refused:
+        update_record(facility, actor=officer, status="under_construction")
+    assert str(refused.value.message).split(": ", 1)[1].splitlines() == reasons

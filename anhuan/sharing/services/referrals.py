@@ -208,11 +208,12 @@ def create_referral(*, actor, receiver, subject, description, deadline, enterpri
     return referral
 
 
-def refer_missing_safety_demonstration(*, actor, enterprise, facility_name, description, now=None):
+def refer_missing_safety_demonstration(*, actor, enterprise, facility_name, description, files=(), now=None):
     """Refer a key environmental facility found without a safety demonstration to the emergency side.
 
     The actor's environment agency sends the referral to the emergency agency of the same
-    region and level, with a fixed subject and the default deadline.
+    region and level, with a fixed subject and the default deadline. ``files`` (the finding's
+    evidence) are stored with the referral, where the receiving agency downloads them.
 
     Raises:
         NotPermitted: the actor is not environment staff.
@@ -229,7 +230,7 @@ def refer_missing_safety_demonstration(*, actor, enterprise, facility_name, desc
     deadline = now + dt.timedelta(days=policy.get(steps.DEFAULT_DAYS))
     return create_referral(
         actor=actor, receiver=receiver, enterprise=enterprise, facility=facility_name, subject=subject,
-        description=description, deadline=deadline, now=now,
+        description=description, deadline=deadline, files=files, now=now,
     )
 
 
