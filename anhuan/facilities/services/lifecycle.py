@@ -49,6 +49,7 @@ from anhuan.facilities.models import (
     Outcome,
     SimultaneityCheckpoint,
 )
+from anhuan.facilities.gates import join_reasons
 from anhuan.facilities.reads import facts_for
 from anhuan.facilities.services.common import key_facility_for, new_record, profile_for, record_action, require_staff_actor
 from anhuan.organizations.models import Agency, Department, Level, Role, User
@@ -425,13 +426,6 @@ def record_acceptance(facility, actor, *, accepted_on, organiser, opinion, outco
 
 
 # --- Status ----------------------------------------------------------------------------------
-
-
-def join_reasons(reasons):
-    """Join refusal reasons into one message, one reason per line (see ``anhuan.facilities.gates.join_reasons``)."""
-    from anhuan.facilities.gates import join_reasons as join
-
-    return join(reasons)
 
 
 def status_blockers(facility, target):
