@@ -101,9 +101,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the worker write while pages read; the timeout rides out short locks.
+    # WAL lets the worker write while pages read; the timeout rides out short locks. A transaction
+    # takes the write lock when it begins, so one that read first never fails to upgrade its lock
+    # while the worker writes ("database is locked"); it waits for the timeout instead.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

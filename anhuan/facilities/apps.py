@@ -25,7 +25,7 @@ class FacilitiesConfig(AppConfig):
 
         gates.install()
         # Lifecycle entries carry the facility's and the referral's ids to find them; people read the records.
-        history.hide_details("facility", "referral", "evaluation")
+        history.hide_details("facility", "referral", "evaluation", "order")
         history.register_detail_labels({
             "agencies": _("shared with"),
             "contacts": _("contacts reminded"),

@@ -40,7 +40,6 @@ from anhuan.facilities.forms_existing import (
 from anhuan.facilities.models import (
     DesignDiagnosis,
     KeyFacilityProfile,
-    Outcome,
     SafetyAssessment,
     SafetyRisk,
     StopUseOrder,
@@ -295,10 +294,7 @@ def order_issue(request, pk):
     facility = _facility(request, pk)
     if not services.can_order(request.user):
         return forbidden(request, _order_denied_message())
-    failed = [
-        *SafetyAssessment.objects.filter(facility_id=facility.pk, outcome=Outcome.FAILED),
-        *DesignDiagnosis.objects.filter(facility_id=facility.pk, outcome=Outcome.FAILED),
-    ]
+    failed = services.order_grounds(facility)
     initial = {}
     for parameter in ("assessment", "diagnosis"):
         if request.GET.get(parameter, "").isdigit():

@@ -87,3 +87,43 @@ def test_load_demo_refused_outside_demo(settings):
     with pytest.raises(CommandError):
         call_command("load_demo")
     assert User.objects.count() == users_before
+
+
+CONCURRENT_WRITERS = """
+import threading, time
+import django
+django.setup()
+from django.db import connection, connections, transaction
+
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE counter (n INTEGER)")
+errors = []
+
+def writer():
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT COUNT(*) FROM counter")
+                time.sleep(0.3)
+                cursor.execute("INSERT INTO counter VALUES (1)")
+    except Exception as error:
+        errors.append(repr(error))
+    finally:
+        connections.close_all()
+
+threads = [threading.Thread(target=writer) for _ in range(3)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT COUNT(*) FROM counter")
+    print(cursor.fetchone()[0], errors)
+"""
+
+
+def test_sqlite_writers_wait_instead_of_failing(tmp_path):
+    # Three transactions that read, pause, then write: each must wait for the others, not fail.
+    result = run_python(CONCURRENT_WRITERS, tmp_path, ANHUAN_MODE="demo", DJANGO_SETTINGS_MODULE="anhuan.settings")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "3 []"

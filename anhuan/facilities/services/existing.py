@@ -276,6 +276,23 @@ def _require_emergency(actor):
     require_staff_actor(actor, Department.EMERGENCY)
 
 
+def order_grounds(facility):
+    """Return the failed assessments and diagnoses an order of ``facility`` may follow.
+
+    A failed record counts while it is the latest of its kind (a later assessment or diagnosis
+    supersedes it) and no order has cited it yet.
+    """
+    grounds = []
+    for model, date_field, link in ((SafetyAssessment, "assessed_on", "assessment"), (DesignDiagnosis, "diagnosed_on", "diagnosis")):
+        latest = model.objects.filter(facility_id=getattr(facility, "pk", facility)).order_by(f"-{date_field}", "-id").first()
+        if latest is None or latest.outcome != Outcome.FAILED:
+            continue
+        if StopUseOrder.objects.filter(**{link: latest}).exists():
+            continue
+        grounds.append(latest)
+    return grounds
+
+
 def _failed_record(model, record, facility, field):
     """Return the failed ``model`` row ``record`` (an instance or pk) of ``facility``, or raise ValidationFailed."""
     pk = getattr(record, "pk", record)
@@ -287,6 +304,12 @@ def _failed_record(model, record, facility, field):
     if found.outcome != Outcome.FAILED:
         raise ValidationFailed(
             _("%(field)s: the chosen record passed; an order follows only a failed assessment or diagnosis.")
+            % {"field": model._meta.verbose_name},
+            field=field,
+        )
+    if found not in order_grounds(facility):
+        raise ValidationFailed(
+            _("%(field)s: a later record supersedes the chosen one, or an order already followed it.")
             % {"field": model._meta.verbose_name},
             field=field,
         )
@@ -360,6 +383,12 @@ def issue_stop_use_order(facility, actor, *, document_number, issued_on, reason,
             document_number = validate_document_number(document_number)
         except ValidationFailed as error:
             raise ValidationFailed(error.message, field="document_number") from None
+        if StopUseOrder.objects.filter(document_number=document_number).exists():
+            raise ValidationFailed(
+                _("Document number: %(number)s is already the number of another stop-use order.")
+                % {"number": document_number},
+                field="document_number",
+            )
         _require_not_future(issued_on, "issued_on", _("Issued on"))
         if issued_on is not None and issued_on < failed_on:
             raise ValidationFailed(

@@ -14,7 +14,7 @@ def local_today():
     return to_local(timezone.now()).date()
 
 
-def build_county_a(personas, enterprise):
+def build_county_a(personas, enterprise, order_number="信都应急〔2025〕12号"):
     """Five key facilities of 信都区 in different states; returns them by name."""
     ee = personas["county_a_ee_officer"]
     em = personas["county_a_em_officer"]
@@ -44,7 +44,7 @@ def build_county_a(personas, enterprise):
         outcome="failed",
     )
     existing.issue_stop_use_order(
-        failed, em, document_number="信都应急〔2025〕12号", issued_on=dt.date(2025, 4, 3), reason="安全评估不合格",
+        failed, em, document_number=order_number, issued_on=dt.date(2025, 4, 3), reason="安全评估不合格",
         assessment=assessment,
     )
     return {"planned": planned, "reminded": reminded, "running": running, "undesigned": undesigned, "failed": failed}

@@ -307,3 +307,30 @@ def test_failure_under_order_not_notified(personas, facility_a, failed):
 
     assert not Notification.objects.filter(kind="facilities.check_failed").exists()
     assert stop_order_todos(em) == []
+
+
+def test_document_number_used_once(personas, facility_a, facility_b, failed):
+    issue(facility_a, personas["city_em_officer"], assessment=failed)
+    other = assess(facility_b, personas["county_b_ee_officer"], outcome="failed")
+    with pytest.raises(ValidationFailed) as error:
+        issue(facility_b, personas["city_em_officer"], assessment=other)
+    assert error.value.fields["field"] == "document_number"
+    assert StopUseOrder.objects.count() == 1
+
+
+def test_superseded_failure_grounds_no_order(personas, facility_a, failed):
+    later = ASSESSED_ON + dt.timedelta(days=3)
+    assess(facility_a, personas["county_a_ee_officer"], outcome="passed", assessed_on=later)
+    assert services.order_grounds(facility_a) == []
+    with pytest.raises(ValidationFailed, match="supersedes") as error:
+        issue(facility_a, personas["county_a_em_officer"], assessment=failed)
+    assert error.value.fields["field"] == "assessment"
+    assert not StopUseOrder.objects.exists()
+
+
+def test_failure_cited_by_lifted_order_grounds_no_new_one(personas, facility_a, failed):
+    order = issue(facility_a, personas["county_a_em_officer"], assessment=failed)
+    passed = assess(facility_a, personas["county_a_ee_officer"], outcome="passed",
+                    assessed_on=ASSESSED_ON + dt.timedelta(days=10))
+    services.lift_stop_use_order(order, personas["county_a_em_officer"], lifted_on=passed.assessed_on, assessment=passed)
+    assert services.order_grounds(facility_a) == []

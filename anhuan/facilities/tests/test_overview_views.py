@@ -90,7 +90,7 @@ def test_queries_bounded_whatever_the_data(client, personas, scene, enterprise_a
     ee = personas["county_a_ee_officer"]
     for number in range(8):
         new_key_facility(ee, enterprise_a, name=f"新增RTO焚烧炉{number}")
-    build_county_a({**personas}, enterprise_a)
+    build_county_a({**personas}, enterprise_a, order_number="信都应急〔2025〕13号")
 
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(URL)
