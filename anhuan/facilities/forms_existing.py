@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from anhuan.facilities.form_errors import show_domain_error
 from anhuan.facilities.models import (
     DesignDiagnosis,
     FacilityHazard,
@@ -32,8 +33,7 @@ class _RecordForm(forms.ModelForm):
 
     def add_domain_error(self, error):
         """Show a refusal of the service beside the field it names, or above the form."""
-        name = error.fields.get("field")
-        self.add_error(name if name in self.fields else None, str(error.message))
+        show_domain_error(self, error)
 
 
 class DesignedForm(forms.Form):
@@ -108,7 +108,7 @@ class RectifyForm(forms.Form):
 
     def add_domain_error(self, error):
         name = {"rectification_result": "result"}.get(error.fields.get("field"), error.fields.get("field"))
-        self.add_error(name if name in self.fields else None, str(error.message))
+        show_domain_error(self, error, name)
 
 
 def check_choice(record):
@@ -150,7 +150,7 @@ class OrderIssueForm(_RecordForm):
         name = error.fields.get("field")
         if name in ("assessment", "diagnosis"):
             name = "record"
-        self.add_error(name if name in self.fields else None, str(error.message))
+        show_domain_error(self, error, name)
 
 
 class OrderLiftForm(forms.Form):
@@ -168,8 +168,7 @@ class OrderLiftForm(forms.Form):
         ]
 
     def add_domain_error(self, error):
-        name = error.fields.get("field")
-        self.add_error(name if name in self.fields else None, str(error.message))
+        show_domain_error(self, error)
 
 
 class ReportForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from anhuan.core.errors import DomainError
 from anhuan.enterprises.services import editable_regions
+from anhuan.facilities.form_errors import show_domain_error
 from anhuan.facilities.models import EvaluationKind, ProviderRole, Rating, ServiceProvider
 from anhuan.organizations.models import Region
 
@@ -20,8 +21,7 @@ _DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class DomainErrorMixin:
     def add_domain_error(self, error: DomainError):
         """Show a service's error beside the field it names, or above the form."""
-        field = error.fields.get("field")
-        self.add_error(field if field in self.fields else None, str(error.message))
+        show_domain_error(self, error)
 
 
 class ProviderForm(DomainErrorMixin, forms.ModelForm):

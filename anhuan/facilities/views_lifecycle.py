@@ -28,6 +28,7 @@ from anhuan.core.models import AuditEntry
 from anhuan.facilities import forms_lifecycle as forms
 from anhuan.facilities import models as facility_models
 from anhuan.facilities import reads_existing, reads_providers
+from anhuan.facilities.form_errors import show_domain_error
 from anhuan.facilities.models import Checkpoint, Origin
 from anhuan.facilities.reads import facts_for
 from anhuan.facilities.services import findings as finding_services
@@ -304,7 +305,7 @@ class ActionView(LoginRequiredMixin, View):
             field = exc.fields.get("field")
             reasons = exc.fields.get("reasons") or ()
             if not reasons:
-                form.add_error(field if field in form.fields else None, str(exc.message))
+                show_domain_error(form, exc, field)
             return self.render(request, facility, form, status=400, reasons=reasons)
         if warning:
             messages.warning(request, warning)
