@@ -449,7 +449,8 @@ def change_status(facility, target, actor, *, confirmed_on=None):
     """Move a key facility to register status ``target`` through the register service and its gate.
 
     Entering "in operation" as a new project also confirms the 三同时 checkpoint "put into use"
-    (dated ``confirmed_on``, today by default) in the same transaction.
+    (dated ``confirmed_on``, today by default) in the same transaction, and a facility without
+    an "in use since" date takes that date.
 
     Raises:
         OutOfScope: the facility is not a key facility in the actor's scope.
@@ -470,7 +471,10 @@ def change_status(facility, target, actor, *, confirmed_on=None):
                 _("%(field)s: %(message)s") % {"field": _("Status"), "message": join_reasons(reasons)},
                 field="status", reasons=reasons,
             )
-        update_record(current, actor=actor, status=target)
+        changes = {"status": target}
+        if target == lifecycle.IN_OPERATION and current.commissioned_on is None:
+            changes["commissioned_on"] = confirmed_on or today()
+        update_record(current, actor=actor, **changes)
         is_new = profile.origin == Origin.NEW_PROJECT
         confirmed = SimultaneityCheckpoint.objects.filter(facility=current, checkpoint=Checkpoint.IN_USE).exists()
         if target == lifecycle.IN_OPERATION and is_new and not confirmed:
@@ -600,11 +604,19 @@ def key_facilities_for(user):
     """Return the key facilities in the user's scope, annotated for the list.
 
     Annotations: ``path`` (the profile's origin, or the one the profile would get), ``safety_ok``
-    (a passing safety demonstration is on file), ``finding_count``, ``order_in_force``, ``shared_at``,
+    (a passing safety demonstration is on file), ``finding_count``, ``order_in_force``,
+    ``major_hazard_overdue`` (a major hazard past its rectification deadline), ``shared_at``,
     and for the existing-facility path ``last_assessed_on``/``last_assessment_outcome`` (the latest
     safety assessment), ``formally_designed`` and ``diagnosis_ok`` (a passing design diagnosis).
     """
-    from anhuan.facilities.models import DemonstrationFinding, DesignDiagnosis, SafetyAssessment, StopUseOrder
+    from anhuan.facilities.models import (
+        DemonstrationFinding,
+        DesignDiagnosis,
+        FacilityHazard,
+        HazardGrade,
+        SafetyAssessment,
+        StopUseOrder,
+    )
     from anhuan.sharing.models import EnvFacility
 
     in_use = Q(status__in=[lifecycle.IN_OPERATION, lifecycle.STOPPED], commissioned_on__lt=lifecycle.MECHANISM_START)
@@ -636,6 +648,8 @@ def key_facilities_for(user):
             acceptance_ok=Exists(Acceptance.objects.filter(**own, outcome=Outcome.PASSED)),
             in_use_ok=Exists(SimultaneityCheckpoint.objects.filter(**own, checkpoint=Checkpoint.IN_USE)),
             order_in_force=Exists(orders),
+            major_hazard_overdue=Exists(FacilityHazard.objects.filter(
+                **own, grade=HazardGrade.MAJOR, rectified_on__isnull=True, deadline__lt=today())),
             finding_count=Coalesce(Subquery(findings, output_field=models.IntegerField()), Value(0)),
             last_assessed_on=Subquery(latest_assessment.values("assessed_on")[:1]),
             last_assessment_outcome=Subquery(latest_assessment.values("outcome")[:1]),
@@ -688,7 +702,10 @@ def existing_stage(facility):
 
 
 def red_flags(facility):
-    """Return the list's warnings for one annotated facility (see ``key_facilities_for``)."""
+    """Return the list's warnings for one annotated facility (see ``key_facilities_for``).
+
+    The facility page, the list and the enterprise file show the same flags.
+    """
     flags = []
     gated = facility.status in lifecycle.GATED_STATUSES
     if facility.path == Origin.NEW_PROJECT and gated and not facility.safety_ok:
@@ -697,4 +714,6 @@ def red_flags(facility):
         flags.append(_("Found without a safety demonstration"))
     if facility.order_in_force:
         flags.append(_("Stop-use order in force"))
+    if facility.major_hazard_overdue:
+        flags.append(_("Major hazard overdue for rectification"))
     return flags

@@ -449,3 +449,23 @@ def test_existing_page_and_stage(client, personas, existing_facility):
 def test_existing_stage_without_assessment(client, personas, existing_facility):
     row = signed_in(client, personas["county_a_em_officer"]).get(reverse("facilities:list")).context["page"].object_list[0]
     assert row.stage == "no safety assessment on file"
+
+
+def test_overdue_major_hazard_is_flagged(client, personas, existing_facility):
+    from anhuan.facilities.services import risks as risk_services
+
+    officer = personas["county_a_em_officer"]
+    hazard = risk_services.add_hazard(
+        existing_facility, officer, found_on=dt.date(2025, 1, 5), description="脱硫塔内动火未置换", grade="major",
+        deadline=dt.date(2025, 2, 1),
+    )
+    risk_services.add_hazard(
+        existing_facility, officer, found_on=dt.date(2025, 1, 5), description="护栏缺失", grade="ordinary",
+        deadline=dt.date(2025, 2, 1),
+    )
+    row = signed_in(client, officer).get(reverse("facilities:list")).context["page"].object_list[0]
+    assert [str(flag) for flag in row.flags] == ["Major hazard overdue for rectification"]
+
+    risk_services.rectify_hazard(hazard, officer, rectified_on=dt.date(2025, 1, 30), result="已整改并复查")
+    row = client.get(reverse("facilities:list")).context["page"].object_list[0]
+    assert row.flags == []
