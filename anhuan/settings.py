@@ -101,9 +101,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the worker write while pages read; the timeout rides out short locks. A transaction
-    # takes the write lock when it begins, so one that read first never fails to upgrade its lock
-    # while the worker writes ("database is locked"); it waits for the timeout instead.
+    # WAL lets the worker write while pages read, and the timeout rides out short locks. Each
+    # transaction takes the write lock when it begins. Otherwise one that read first fails with
+    # "database is locked" when it tries to write while the worker writes, instead of waiting.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )

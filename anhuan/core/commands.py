@@ -17,7 +17,7 @@ class TranslatedCommand(BaseCommand):
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def execute(self, *args, **options):
-        """Run the command; on the command line a refusal prints its translated reason alone, without the class name."""
+        """Run the command. On the command line a refusal prints its translated reason alone, without the class name."""
         try:
             return super().execute(*args, **options)
         except CommandError as error:

@@ -24,7 +24,7 @@ class FacilitiesConfig(AppConfig):
         from anhuan.sharing.models import EnvFacility
 
         gates.install()
-        # Lifecycle entries carry the facility's and the referral's ids to find them; people read the records.
+        # Lifecycle entries carry record ids so pages can find them. People read the records themselves.
         history.hide_details("facility", "referral", "evaluation", "order")
         history.register_detail_labels({
             "agencies": _("shared with"),
