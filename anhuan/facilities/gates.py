@@ -8,12 +8,12 @@ needs is rejected everywhere with the same reason.
 
 from anhuan.facilities.domain import lifecycle
 from anhuan.facilities.reads import facts_for
+from anhuan.sharing.models import EnvFacility, key_facility_types
+from anhuan.sharing.services.registers import add_record_check
 
 
 def register_row_errors(record):
     """Return (field, message) pairs for a register row that enters a gated status without its prerequisites."""
-    from anhuan.sharing.models import EnvFacility, key_facility_types
-
     if record.status not in lifecycle.GATED_STATUSES or record.facility_type not in key_facility_types():
         return []
     if record.pk is not None:
@@ -35,7 +35,5 @@ def join_reasons(reasons):
 
 
 def install():
-    from anhuan.sharing.models import EnvFacility
-    from anhuan.sharing.services.registers import add_record_check
-
+    """Add the lifecycle gate to the checks the register service runs on every environmental facility row."""
     add_record_check(EnvFacility, register_row_errors)

@@ -22,6 +22,8 @@ from anhuan.facilities.models import (
 from anhuan.facilities.services.common import require_staff_actor
 from anhuan.facilities.services.existing import can_order, today
 from anhuan.organizations.models import Region
+from anhuan.organizations.scope import covers_whole_city
+from anhuan.sharing.models import EnvFacility
 
 RISK_TAGS = {
     RiskLevel.MAJOR: "tag-red", RiskLevel.HIGH: "tag-orange", RiskLevel.MODERATE: "tag-yellow", RiskLevel.LOW: "tag-blue",
@@ -160,8 +162,6 @@ def due_lists(user, *, region=None, on=None):
     or whose next assessment date has come (``lifecycle.assessment_due``). Diagnoses are
     missing for key facilities recorded as not formally designed without a passing diagnosis.
     """
-    from anhuan.sharing.models import EnvFacility
-
     on = on or today()
     facilities = EnvFacility.objects.visible_to(user).filter(is_key=True).select_related("enterprise", "region")
     if region is not None:
@@ -202,8 +202,6 @@ def due_lists(user, *, region=None, on=None):
 
 def regions_for(user):
     """Return the regions the user's region filter offers: every county for city staff, else none."""
-    from anhuan.organizations.scope import covers_whole_city
-
     if not covers_whole_city(user):
         return Region.objects.none()
     return Region.objects.filter(parent__isnull=False).order_by("sort_order", "code")

@@ -24,6 +24,8 @@ from anhuan.facilities.models import (
 from anhuan.facilities.services.providers import can_edit_providers, can_record_operation
 from anhuan.organizations.models import Role
 from anhuan.organizations.scope import region_ids_of
+from anhuan.sharing.models import EnforcementRecord, EnvFacility, FacilityStatus
+from anhuan.sharing.services.registers import MEASURES_WITH_DEADLINE
 
 RATING_TAGS = {"good": "tag-green", "fair": "tag-yellow", "poor": "tag-red"}
 
@@ -134,8 +136,6 @@ def unowned_facilities(user, region=None):
     A facility counts as contracted out when its profile names a provider, or when the register
     row names a third-party operator. Decommissioned facilities are left out.
     """
-    from anhuan.sharing.models import EnvFacility, FacilityStatus
-
     queryset = (
         EnvFacility.objects.visible_to(user).filter(is_key=True).exclude(status=FacilityStatus.DECOMMISSIONED)
         .filter(Q(key_profile__provider__isnull=False) | ~Q(operator_name=""))
@@ -178,9 +178,6 @@ def unrectified_records(user, region=None, today=None):
     Overdue records come first, the longest overdue at the top. Records without a deadline
     (recorded before the deadline was required) follow, and then the rest by deadline.
     """
-    from anhuan.sharing.models import EnforcementRecord
-    from anhuan.sharing.services.registers import MEASURES_WITH_DEADLINE
-
     today = today or local_today()
     queryset = (
         EnforcementRecord.objects.visible_to(user).filter(rectified_on__isnull=True)

@@ -1,14 +1,18 @@
 """Helpers of every facility service: finding the facility in scope, the profile, files, the audit entry."""
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from anhuan.core import audit
 from anhuan.core.errors import NotPermitted, OutOfScope, ValidationFailed
+from anhuan.core.timeutil import format_local
 from anhuan.core.uploads import check_upload
 from anhuan.facilities.domain import lifecycle
 from anhuan.facilities.models import KeyFacilityProfile, Origin
 from anhuan.organizations.models import Department, Role
+from anhuan.sharing.models import EnvFacility
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _ACTOR_ROLES = {Role.OFFICER, Role.LEADER}
@@ -20,8 +24,6 @@ def key_facility_for(actor, facility_id, *, lock=False):
     Raises:
         OutOfScope: the facility does not exist, lies outside the actor's scope, or is not a key facility.
     """
-    from anhuan.sharing.models import EnvFacility
-
     queryset = EnvFacility.objects.visible_to(actor).filter(pk=facility_id, is_key=True).select_related("enterprise", "region")
     if lock:
         queryset = queryset.select_for_update(of=("self",))
@@ -84,10 +86,10 @@ _NOT_COMPARED = {"id", "facility", "enterprise", "region", "recorded_by", "recor
 
 
 def refuse_copy(record, sha256=""):
-    """Refuse a record whose every field (and file) equals one already on file for the same facility.
+    """Reject a record whose every field (and file) equals one already on file for the same facility.
 
     Raises:
-        ValidationFailed: an identical record is on file; the message names when and by whom it was recorded.
+        ValidationFailed: an identical record is on file; the message names when it was recorded and who recorded it.
     """
     model = type(record)
     same = {
@@ -99,8 +101,6 @@ def refuse_copy(record, sha256=""):
         .select_related("recorded_by").order_by("pk").first()
     )
     if twin is not None:
-        from anhuan.core.timeutil import format_local
-
         raise ValidationFailed(
             _("The same %(record)s, with every field equal, is already on file for this facility (recorded %(at)s by "
               "%(user)s); it was not saved again.") % {
@@ -134,9 +134,6 @@ def new_record(model, facility, *, actor, upload=None, **fields):
 
 def clean(record):
     """Run the model's own checks and raise ValidationFailed naming the first wrong field."""
-    from django.core.exceptions import ValidationError
-    from django.utils.text import capfirst
-
     try:
         record.full_clean(exclude=["facility", "enterprise", "region", "recorded_by", "file", "file_name", "sha256"])
     except ValidationError as error:

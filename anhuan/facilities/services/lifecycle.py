@@ -42,17 +42,25 @@ from anhuan.facilities.models import (
     Checkpoint,
     ConstructionPlan,
     Demonstration,
+    DemonstrationFinding,
     DemonstrationKind,
+    DesignDiagnosis,
     FacilityDesign,
+    FacilityHazard,
+    HazardGrade,
     KeyFacilityProfile,
     Origin,
     Outcome,
+    SafetyAssessment,
     SimultaneityCheckpoint,
+    StopUseOrder,
 )
 from anhuan.facilities.gates import join_reasons
 from anhuan.facilities.reads import facts_for
 from anhuan.facilities.services.common import key_facility_for, new_record, profile_for, record_action, require_staff_actor
 from anhuan.organizations.models import Agency, Department, Level, Role, User
+from anhuan.sharing.models import EnvFacility, FacilityStatus
+from anhuan.sharing.services.registers import RegisterAction, update_record
 
 logger = logging.getLogger(__name__)
 
@@ -430,8 +438,6 @@ def record_acceptance(facility, actor, *, accepted_on, organiser, opinion, outco
 
 def status_blockers(facility, target):
     """Return every reason the facility may not enter ``target`` now (transition and lifecycle gate), or []."""
-    from anhuan.sharing.models import FacilityStatus
-
     if target not in FacilityStatus.values:
         return [_("Status: choose one of the register's statuses.")]
     if target == facility.status:
@@ -459,8 +465,6 @@ def change_status(facility, target, actor, *, confirmed_on=None):
         ValidationFailed: the lifecycle gate refuses; the message lists every reason, the missing
             safety demonstration first, and ``fields["reasons"]`` contains them one by one.
     """
-    from anhuan.sharing.services.registers import update_record
-
     with transaction.atomic():
         current, profile = begin_action(facility, actor, EE)
         reasons = status_blockers(current, target)
@@ -518,8 +522,6 @@ def _name(user):
 
 def _status_entry(facility, status):
     """Return the newest audit entry that moved the register row into ``status``, or None."""
-    from anhuan.sharing.services.registers import RegisterAction
-
     for entry in audit.history_for(facility).filter(action__in=[RegisterAction.CREATE, RegisterAction.UPDATE]):
         change = (entry.changes or {}).get("status")
         if isinstance(change, (list, tuple)) and len(change) == 2 and change[1] == status:
@@ -529,8 +531,6 @@ def _status_entry(facility, status):
 
 def lifecycle_steps(facility):
     """Return the NEW_PROJECT_STEPS of one facility as ``Step`` rows, each with its date and recorder."""
-    from anhuan.sharing.services.registers import RegisterAction
-
     profile = KeyFacilityProfile.objects.filter(facility_id=facility.pk).select_related("safety_reminded_by").first()
     passed = Demonstration.objects.filter(facility_id=facility.pk, outcome=Outcome.PASSED).select_related("recorded_by")
     env = passed.filter(kind=DemonstrationKind.ENVIRONMENTAL).first()
@@ -603,22 +603,13 @@ def actions_for(user, facility, facts=None, profile=None):
 def key_facilities_for(user):
     """Return the key facilities in the user's scope, annotated for the list.
 
-    Annotations: ``path`` (the profile's origin, or the one the profile would get), ``safety_ok``
-    (a passing safety demonstration is on file), ``finding_count``, ``order_in_force``,
-    ``major_hazard_overdue`` (a major hazard past its rectification deadline), ``shared_at``,
-    and for the existing-facility path ``last_assessed_on``/``last_assessment_outcome`` (the latest
-    safety assessment), ``formally_designed`` and ``diagnosis_ok`` (a passing design diagnosis).
+    Annotations of every facility: ``path`` (the profile's origin, or the one the profile would
+    get), ``safety_ok`` (a passing safety demonstration is on file), ``finding_count``,
+    ``order_in_force``, ``major_hazard_overdue`` (a major hazard past its rectification deadline)
+    and ``shared_at``. For the existing-facility path: ``last_assessed_on`` and
+    ``last_assessment_outcome`` (the latest safety assessment), ``formally_designed`` and
+    ``diagnosis_ok`` (a passing design diagnosis).
     """
-    from anhuan.facilities.models import (
-        DemonstrationFinding,
-        DesignDiagnosis,
-        FacilityHazard,
-        HazardGrade,
-        SafetyAssessment,
-        StopUseOrder,
-    )
-    from anhuan.sharing.models import EnvFacility
-
     in_use = Q(status__in=[lifecycle.IN_OPERATION, lifecycle.STOPPED], commissioned_on__lt=lifecycle.MECHANISM_START)
     derived = Case(When(in_use, then=Value(Origin.EXISTING)), default=Value(Origin.NEW_PROJECT))
     safety = Demonstration.objects.filter(
