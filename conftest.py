@@ -109,7 +109,7 @@ def browser_page(live_server):
 
 @pytest.fixture
 def walk_page(browser_page):
-    """The browser page at 1366×768 that accepts every confirmation a button asks for."""
+    """A browser page at 1366×768 that accepts every confirmation dialog."""
     browser_page.set_viewport_size({"width": 1366, "height": 768})
     browser_page.on("dialog", lambda dialog: dialog.accept())
     return browser_page

@@ -3,8 +3,8 @@
 * 任泽区: a new RTO project planned and shared, and a VOCs recovery project with only its
   environmental demonstration. An RTO was found operating without a safety demonstration. It has
   the finding's referral and a fine that was never followed by a rectification.
-* 沙河市: a denitrification project under construction with every prerequisite on file; a
-  desulfurisation project accepted and in operation; two dust facilities run by third-party
+* 沙河市: a denitrification project under construction with every prerequisite on file, a
+  desulfurisation project accepted and in operation, and two dust facilities run by third-party
   providers, one of them without the enterprise's own responsible person.
 * 信都区: existing facilities (in use before the mechanism took effect) with a passing
   assessment, with a failed assessment and a stop-use order in force, and one never formally
@@ -105,7 +105,7 @@ class _Builder:
         self.created = 0
 
     def register(self, officer, credit_code, name, facility_type, **fields):
-        """Add the register row unless the enterprise has a facility of that name; return it or None."""
+        """Add the register row unless the enterprise has a facility of that name, and return it or None."""
         enterprise = _enterprise(credit_code)
         if self.EnvFacility.objects.filter(enterprise=enterprise, name=name).exists():
             return None
@@ -283,7 +283,7 @@ def _xindu(builder):
 
 
 def _xiangdu(builder):
-    # 襄都区 has no demo county staff; the city officers act on it, as city agencies may.
+    # 襄都区 has no demo county staff, so the city officers act on it, as city agencies may.
     ee, em = "city_ee_officer", "city_em_officer"
 
     overdue = builder.existing_facility(ee, XIANGDU_MACHINERY, "涂装废水处理站", "wastewater", "处理能力200m³/d")
@@ -303,7 +303,7 @@ def _xiangdu(builder):
 
 
 def load_demo_facilities(users):
-    """Create the demo key facilities that do not exist yet; return "created", "skipped" or "unavailable".
+    """Create the demo key facilities that do not exist yet and return "created", "skipped" or "unavailable".
 
     ``users`` maps demo user names to users (see ``anhuan.demo.users.ACCOUNTS``).
     """

@@ -285,8 +285,8 @@ def _write(parsed, file_name, *, actor, dry_run):
             if existing is not None:
                 result.updated += 1
                 # A blank cell keeps what is on file: a sheet that leaves a column empty erases nothing.
-                kept = {name: value for name, value in values.items() if value != ""}
-                result.providers.append(services.update_provider(existing, actor=actor, **kept))
+                filled = {name: value for name, value in values.items() if value != ""}
+                result.providers.append(services.update_provider(existing, actor=actor, **filled))
             else:
                 result.created += 1
                 values.setdefault("region", _default_region(actor))

@@ -88,7 +88,7 @@ class ServiceProvider(models.Model):
 
 
 class KeyFacilityProfile(models.Model):
-    """What the lifecycle knows about one key facility beyond its register row."""
+    """Lifecycle data of one key facility beyond its register row: path, design, provider, sharing, reminder."""
 
     facility = models.OneToOneField("sharing.EnvFacility", verbose_name=_("facility"), on_delete=models.CASCADE, related_name="key_profile")
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")

@@ -127,7 +127,7 @@ def _export(facilities):
 
 
 class FacilityListView(LoginRequiredMixin, View):
-    """The key facilities in the user's scope; an enterprise contact sees their own enterprise's, without export."""
+    """List the key facilities in the user's scope. An enterprise contact gets their own enterprise's, without export."""
 
     def get(self, request):
         is_staff = enterprise_id_of(request.user) is None

@@ -4,7 +4,7 @@ A new key facility goes: registered (planned) → environmental demonstration �
 demonstration → design → construction plan → 三同时 "designed" → under construction →
 三同时 "built" → acceptance → in operation (三同时 "put into use"). No key facility may be
 recorded as under construction or in operation without a passing safety demonstration
-(seed 二(三): 未开展涉重点环保设施论证的，不得擅自投入建设和运行).
+(邢应急〔2023〕7号, part 二(三): 未开展涉重点环保设施论证的，不得擅自投入建设和运行).
 
 A facility already in use before the mechanism took effect follows the existing-facility path
 instead: safety assessments and, if it was never formally designed, a design diagnosis. A

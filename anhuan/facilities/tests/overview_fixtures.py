@@ -15,7 +15,7 @@ def local_today():
 
 
 def build_county_a(personas, enterprise, order_number="信都应急〔2025〕12号"):
-    """Five key facilities of 信都区 in different states; returns them by name."""
+    """Build five key facilities of 信都区 in different states and return them by name."""
     ee = personas["county_a_ee_officer"]
     em = personas["county_a_em_officer"]
 

@@ -32,7 +32,7 @@ def test_complete_new_project_passes(target):
 
 
 @pytest.mark.parametrize("target", lifecycle.GATED_STATUSES)
-def test_missing_safety_demonstration_is_the_first_reason(target):
+def test_safety_demonstration_reason_first(target):
     reasons = blockers(Facts(), target)
     assert reasons[0].startswith("No passing safety demonstration is on file")
 
@@ -50,11 +50,11 @@ def test_safety_demonstration_alone_is_refused(target):
     ("construction_plan", "No construction plan"),
     ("checkpoint_designed", 'The 三同时 checkpoint "designed'),
 ])
-def test_construction_needs_design_plan_and_first_checkpoint(missing, start):
+def test_construction_needs_design_and_plan(missing, start):
     reasons = blockers(replace(COMPLETE, **{missing: False}), lifecycle.UNDER_CONSTRUCTION)
     assert len(reasons) == 1
     assert reasons[0].startswith(start)
-    # Operation does not ask again for what construction needed.
+    # Operation does not require again what construction required.
     assert blockers(replace(COMPLETE, **{missing: False}), lifecycle.IN_OPERATION) == []
 
 
@@ -69,7 +69,7 @@ def test_operation_needs_second_checkpoint_and_acceptance(missing, start):
     assert blockers(replace(COMPLETE, **{missing: False}), lifecycle.UNDER_CONSTRUCTION) == []
 
 
-def test_existing_facility_needs_no_new_project_steps():
+def test_existing_needs_no_project_steps():
     assert blockers(Facts(is_existing=True), lifecycle.IN_OPERATION) == []
     assert blockers(Facts(is_existing=True), lifecycle.UNDER_CONSTRUCTION) == []
 
@@ -86,7 +86,7 @@ def test_stop_use_order_refuses_operation_only(facts):
     (dt.date(2023, 11, 17), False),
     (dt.date(2019, 1, 1), True),
 ])
-def test_existing_means_in_use_before_the_mechanism(commissioned_on, existing):
+def test_existing_means_in_use_earlier(commissioned_on, existing):
     assert lifecycle.is_existing(commissioned_on) is existing
 
 

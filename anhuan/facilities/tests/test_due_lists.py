@@ -80,7 +80,7 @@ def test_due_list_region_filter(personas, facility_a, facility_b, region_b):
     assert due_names(personas["city_em_officer"], region=region_b) == [facility_b.name]
 
 
-def test_due_list_empty_for_contacts_and_admins(personas, facility_a):
+def test_due_list_empty_for_others(personas, facility_a):
     assert due_names(personas["system_admin"]) == []
 
 

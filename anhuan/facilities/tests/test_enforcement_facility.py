@@ -66,7 +66,7 @@ def test_violation_without_deadline_rejected():
     )]
 
 
-def test_soft_measure_without_violation_needs_no_deadline():
+def test_soft_measure_needs_no_deadline():
     values = {"measure": "admin_notice", "inspected_on": INSPECTED, "violation": ""}
     assert enforcement_rule_errors(values, today=dt.date(2025, 6, 1)) == []
 
@@ -183,7 +183,7 @@ def test_import_unknown_facility_is_row_error(personas, enterprise_a, enterprise
     assert not EnforcementRecord.objects.exists()
 
 
-def test_import_violation_without_deadline_is_row_error(personas, enterprise_a, tmp_path):
+def test_import_missing_deadline_row_error(personas, enterprise_a, tmp_path):
     rows = [[enterprise_a.credit_code, "2025-05-20", "张三", "现场检查", "超标排放", "", "教育提醒", ""]]
     data = write_xlsx(tmp_path / "enforcement.xlsx", HEADER, rows)
     with pytest.raises(ImportRejected) as error:
@@ -213,7 +213,7 @@ def api_body(enterprise, **fields):
             "inspectors": "检查员甲", "findings": "RTO焚烧炉未经验收投入使用", "measure": "persuasion", **fields}
 
 
-def test_api_accepts_facility_and_returns_its_name(enterprises, tokens):
+def test_api_returns_facility_name(enterprises, tokens):
     facility = create_record(EnvFacility, actor=_system(), enterprise=enterprises.a, name="RTO焚烧炉", facility_type="rto",
                              status="planned")
     body = api_body(enterprises.a, facility=facility.pk, violation="未经验收投入使用", rectification_deadline="2025-06-30")

@@ -74,7 +74,7 @@ def test_import_all_or_nothing(tmp_path, personas, facility_a):
     assert found == {(3, "下次评估日期"), (4, "评估结论")}
 
 
-def test_import_error_lines_name_file_row_column(tmp_path, personas, facility_a):
+def test_import_errors_name_row_column(tmp_path, personas, facility_a):
     with pytest.raises(ImportRejected) as error:
         import_file(tmp_path, personas["county_a_em_officer"], HEADER, [row(facility_a, outcome="也许")])
     assert error.value.lines() == ['评估.xlsx row 2, column "评估结论": "也许" is not one of: 通过、不通过.']
@@ -259,7 +259,7 @@ def test_template_page_downloads(client, tmp_path, personas):
     assert read_rows(response.content, tmp_path)[0][1] == "统一社会信用代码"
 
 
-# --- Every error names its column; a row lists all its errors ----------------------------------------
+# --- Every error names its column, and a row lists all its errors ------------------------------------
 
 
 def test_future_date_names_column(tmp_path, personas, facility_a):

@@ -43,7 +43,7 @@ def hazard_a(personas, facility_a):
 
 @pytest.mark.parametrize("name", RECORD_PAGES)
 @pytest.mark.parametrize("persona", ["county_a_ee_officer", "county_a_em_officer", "city_em_leader"])
-def test_record_pages_open_for_staff_of_both(client, personas, facility_a, name, persona):
+def test_record_pages_open_to_staff(client, personas, facility_a, name, persona):
     response = client_for(client, personas[persona]).get(reverse(name, args=[facility_a.pk]))
     assert response.status_code == 200
 
@@ -211,7 +211,7 @@ def test_facility_page_shows_section(client, personas, facility_a, risk_a, hazar
     assert reverse("facilities:order-issue", args=[facility_a.pk]) in body
 
 
-def test_facility_page_section_read_only_for_contact(client, facility_a, contact_a, risk_a):
+def test_section_read_only_for_contact(client, facility_a, contact_a, risk_a):
     response = client_for(client, contact_a).get(reverse("facilities:detail", args=[facility_a.pk]))
     if response.status_code == 200:
         body = response.content.decode()
@@ -246,10 +246,11 @@ def test_due_page_region_counts_for_city(client, personas, facility_a, facility_
 
 @pytest.mark.parametrize("name", ["facilities:due", "facilities:due-export", "facilities:assessment-export",
                                   "facilities:diagnosis-export", "facilities:assessment-import"])
-def test_due_and_excel_refused_for_contact_and_admin(client, personas, contact_a, name):
+def test_due_and_excel_rejected_for_others(client, personas, contact_a, name):
     refused = client_for(client, contact_a).get(reverse(name), HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 403
-    # The reason fits the page: reading pages point the contact to their own, the import says who records.
+    # The reason matches the page. Reading pages point the contact to their own facilities, and the import
+    # names who records.
     reason = ("Only officers and leaders of the two bureaus record" if name.endswith("import")
               else "Enterprise contacts open their own key facilities")
     assert reason in refused.content.decode()

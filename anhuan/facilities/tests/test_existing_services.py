@@ -241,7 +241,7 @@ def test_report_on_file_not_replaced(personas, facility_a, tmp_path, settings):
     assert assessment.file_name == "原报告.pdf"
 
 
-def test_report_attach_other_county_out_of_scope(personas, facility_a, tmp_path, settings):
+def test_report_attach_other_county(personas, facility_a, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     assessment = assess(facility_a, personas["county_a_em_officer"])
     with pytest.raises(OutOfScope):

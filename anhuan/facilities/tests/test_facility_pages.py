@@ -151,7 +151,7 @@ def test_wrong_department_post_writes_nothing(client, personas, planned_facility
 # --- The facility page ---------------------------------------------------------------------------
 
 
-def test_page_shares_new_project_on_first_view(client, personas, planned_facility):
+def test_first_view_shares_new_project(client, personas, planned_facility):
     signed_in(client, personas["county_a_em_officer"]).get(detail(planned_facility))
 
     assert KeyFacilityProfile.objects.get(facility=planned_facility).shared_at is not None
@@ -438,10 +438,11 @@ def test_existing_page_and_stage(client, personas, existing_facility):
     page = signed_in(client, officer).get(detail(existing_facility)).content.decode()
     row = client.get(reverse("facilities:list")).context["page"].object_list[0]
 
-    # The new-project records panel would claim nothing is on file; it is left out for this path.
+    # The new-project records panel would claim that nothing is on file, so this path leaves it out.
     assert 'id="records"' not in page
     assert "No lifecycle record is on file yet." not in page
-    assert "failed" in row.stage and "2024-05-06" in row.stage
+    assert "failed" in row.stage
+    assert "2024-05-06" in row.stage
     assert "design diagnosis missing" in row.stage
     assert row.stage != "existing facility"
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def english():
-    """Messages are checked in English, whatever the catalog holds."""
+    """Activate English so that messages are checked in English, whatever the catalog contains."""
     with translation.override("en"):
         yield
 
@@ -75,7 +75,7 @@ def test_add_audited_once_with_count(admin, catalytic_rows):
     assert entry.data == {"facilities_changed": 2}
 
 
-def test_new_row_of_added_type_is_key(admin, personas, enterprise_a):
+def test_added_type_new_row_key(admin, personas, enterprise_a):
     key_types.add_key_type(actor=admin, facility_type="sludge_drying")
     row = register_row(personas["county_a_ee_officer"], enterprise_a, "污泥干化机", facility_type="sludge_drying")
     assert row.is_key is True

@@ -3,8 +3,8 @@
 The county environment officer registers the facility in the register form (status planned)
 and opens its page, which shares it with the county emergency agency. Moving it to
 "under construction" is refused with the safety demonstration named first and nothing changes.
-The officer records a finding and reminds the enterprise; the referral appears for the emergency officer, who records
-the safety demonstration and the construction plan. The environment officer records the
+The officer records a finding and reminds the enterprise. The referral appears for the emergency
+officer, who records the safety demonstration and the construction plan. The environment officer records the
 environmental demonstration, the design, the acceptance and the checkpoints, and moves the
 facility through construction into operation. The page then shows every step done.
 

@@ -62,7 +62,7 @@ def test_share_is_idempotent(personas, planned_facility):
     assert Notification.objects.get(recipient=personas["county_a_em_officer"], kind="facility.shared").count == 1
 
 
-def test_share_by_city_officer_reaches_city_too(personas, enterprise_a):
+def test_city_officer_share_reaches_city(personas, enterprise_a):
     facility = new_key_facility(personas["city_ee_officer"], enterprise_a)
 
     services.share_project(facility, personas["city_ee_officer"])
@@ -170,7 +170,7 @@ def test_safety_demonstration_by_either_side(personas, planned_facility):
     assert Demonstration.objects.filter(kind="safety").count() == 2
 
 
-def test_safety_demonstration_refused_for_expert_and_contact(personas, planned_facility, enterprise_a):
+def test_safety_demonstration_rejected_for_others(personas, planned_facility, enterprise_a):
     contact = make_user("contact_a", enterprise=enterprise_a)
 
     with pytest.raises(NotPermitted):
@@ -179,7 +179,7 @@ def test_safety_demonstration_refused_for_expert_and_contact(personas, planned_f
         services.record_safety_demonstration(planned_facility, contact, **DEMO)
 
 
-def test_non_key_facility_is_out_of_scope(personas, enterprise_a):
+def test_non_key_facility_out_of_scope(personas, enterprise_a):
     from anhuan.sharing.models import EnvFacility
     from anhuan.sharing.services.registers import create_record
 
@@ -293,7 +293,7 @@ def test_checkpoint_once_each(personas, planned_facility):
     assert error.value.fields["field"] == "checkpoint"
 
 
-def test_checkpoint_in_use_not_confirmed_by_hand(personas, planned_facility):
+def test_checkpoint_in_use_not_manual(personas, planned_facility):
     with pytest.raises(ValidationFailed):
         services.confirm_checkpoint(planned_facility, personas["county_a_ee_officer"], "in_use", confirmed_on=DAY)
 

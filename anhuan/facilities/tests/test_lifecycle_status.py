@@ -123,7 +123,7 @@ def test_operation_sets_in_use_since(officer, planned_facility):
     assert planned_facility.commissioned_on == dt.date(2024, 6, 1)
 
 
-def test_return_to_operation_keeps_in_use_since(officer, planned_facility):
+def test_return_keeps_in_use_since(officer, planned_facility):
     complete_until(planned_facility, officer, "acceptance")
     services.change_status(planned_facility, "in_operation", officer, confirmed_on=dt.date(2024, 6, 1))
     services.change_status(planned_facility, "stopped", officer)
@@ -134,7 +134,7 @@ def test_return_to_operation_keeps_in_use_since(officer, planned_facility):
     assert planned_facility.commissioned_on == dt.date(2024, 6, 1)
 
 
-def test_return_to_operation_keeps_one_in_use(officer, planned_facility):
+def test_return_keeps_one_in_use(officer, planned_facility):
     complete_until(planned_facility, officer, "in_operation")
     services.change_status(planned_facility, "stopped", officer)
 

@@ -2,7 +2,7 @@
 
 The county environment officer records a failed safety assessment of an existing desulfurisation
 facility. The county emergency officer finds "issue a stop-use order" on the to-do list, issues
-the order and downloads it as Word. The register edit form then refuses "in operation". A new
+the order and downloads it as Word. The register edit form then rejects "in operation". A new
 assessment passes, the emergency officer lifts the order, and the environment officer records the
 facility as in operation again. The browser never leaves 127.0.0.1.
 
@@ -82,7 +82,7 @@ def test_order_from_failure_to_return(page, live_server, enterprise_a, tmp_path)
     download_info.value.save_as(target)
     assert target.read_bytes().startswith(b"PK")
 
-    # While the order is in force, the register refuses "in operation".
+    # While the order is in force, the register rejects "in operation".
     sign_in(page, live_server, "ee_a")
     page.goto(f"{live_server.url}/sharing/registers/env-facilities/{facility.pk}/edit/")
     page.select_option("#id_status", "in_operation")

@@ -153,7 +153,7 @@ def test_order_detail_for_own_contact(client, order, contact_a, contact_b):
     assert client_for(client, contact_b).get(reverse("facilities:order-detail", args=[order.pk])).status_code == 404
 
 
-def test_order_detail_lift_button_for_em_only(client, personas, order):
+def test_lift_button_for_em_only(client, personas, order):
     lift_url = reverse("facilities:order-lift", args=[order.pk])
     assert lift_url in client_for(client, personas["county_a_em_officer"]).get(
         reverse("facilities:order-detail", args=[order.pk])).content.decode()
@@ -205,5 +205,5 @@ def test_order_title_names_enterprise_and_facility(order):
     assert order.facility.name in title_of(order)
 
 
-def test_order_file_name_is_title_and_date(order):
+def test_order_file_name_title_date(order):
     assert file_name(order) == f"{title_of(order)}-2025-03-15.docx"

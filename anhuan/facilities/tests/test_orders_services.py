@@ -181,7 +181,7 @@ def test_order_gate_lift_return_cycle(personas, facility_a, failed):
     assert lifted.status == StopUseOrder.Status.LIFTED
     assert lifted.lifting_assessment == new_assessment
     assert lifted.lifted_by == em
-    # Lifting leaves the register to its owner; the environment side records the return to use.
+    # Lifting leaves the register to its owner, and the environment side records the return to use.
     assert EnvFacility.objects.get(pk=facility_a.pk).status == "stopped"
 
     update_record(facility_a, actor=ee, status="in_operation")
@@ -265,7 +265,7 @@ def test_new_order_allowed_after_lifting(personas, facility_a, failed):
 # --- The to-do item -----------------------------------------------------------------------------
 
 
-def test_failed_assessment_puts_order_on_em_todo(personas, facility_a, failed):
+def test_failed_assessment_order_on_todo(personas, facility_a, failed):
     items = stop_order_todos(personas["county_a_em_officer"])
     assert len(items) == 1
     assert facility_a.name in items[0].title
@@ -328,7 +328,7 @@ def test_superseded_failure_grounds_no_order(personas, facility_a, failed):
     assert not StopUseOrder.objects.exists()
 
 
-def test_failure_cited_by_lifted_order_grounds_no_new_one(personas, facility_a, failed):
+def test_lifted_order_failure_not_reused(personas, facility_a, failed):
     order = issue(facility_a, personas["county_a_em_officer"], assessment=failed)
     passed = assess(facility_a, personas["county_a_ee_officer"], outcome="passed",
                     assessed_on=ASSESSED_ON + dt.timedelta(days=10))

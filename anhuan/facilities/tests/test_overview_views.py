@@ -15,7 +15,7 @@ from conftest import make_user
 pytestmark = pytest.mark.django_db
 
 URL = reverse("facilities:overview")
-# Session, user and the page's own reads; the same for a handful of facilities or a city's worth.
+# Session, user and the page's own reads. The count is the same for a handful of facilities or a city's worth.
 MAX_QUERIES = 14
 
 

@@ -31,7 +31,7 @@ def test_import_registers_providers(personas, region_a, region_b, tmp_path):
     assert second.phone == "0319-2222222"
 
 
-def test_import_updates_by_credit_code_and_keeps_region(personas, region_b, tmp_path):
+def test_import_updates_by_credit_code(personas, region_b, tmp_path):
     from anhuan.facilities.services.providers import create_provider
 
     actor = personas["county_a_ee_officer"]
@@ -66,7 +66,7 @@ def test_import_blank_region_gives_officer_region(personas, region_a, tmp_path):
     assert ServiceProvider.objects.get().region == region_a
 
 
-def test_import_all_or_nothing_with_row_errors(personas, tmp_path):
+def test_import_providers_all_or_nothing(personas, tmp_path):
     rows = [
         row(1),
         ["", "91130503000000000X", "火星区", "", "", "打电话", ""],

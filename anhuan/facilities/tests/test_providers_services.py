@@ -90,7 +90,7 @@ def test_create_provider_rejects_duplicate_code(personas, region_a, provider):
     ({"region": None}, "region"),
     ({"phone": "call me"}, "phone"),
 ])
-def test_create_provider_rejects_missing_or_wrong_field(personas, region_a, fields, field):
+def test_create_provider_rejects_invalid_field(personas, region_a, fields, field):
     values = {"name": "某公司", "credit_code": provider_code(3), "region": region_a, **fields}
     with pytest.raises(ValidationFailed) as error:
         providers.create_provider(actor=personas["county_a_ee_officer"], **values)
@@ -189,7 +189,7 @@ def test_evaluation_date_cannot_be_future(personas, provider):
     assert error.value.fields["field"] == "evaluated_on"
 
 
-def test_evaluation_of_other_county_facility_out_of_scope(personas, provider, facility_b):
+def test_evaluation_other_county_out_of_scope(personas, provider, facility_b):
     with pytest.raises(OutOfScope):
         providers.record_evaluation(
             provider, actor=personas["county_a_ee_officer"], kind="violation", evaluated_on=dt.date(2025, 5, 1),
@@ -259,13 +259,13 @@ def test_assign_provider_cleared(personas, provider, facility_a):
     assert profile.provider_role == ""
 
 
-def test_assign_provider_other_county_out_of_scope(personas, provider, facility_b):
+def test_assign_provider_other_county(personas, provider, facility_b):
     with pytest.raises(OutOfScope):
         providers.assign_provider(facility_b.pk, actor=personas["county_a_em_officer"], provider=provider, provider_role="builds")
     assert KeyFacilityProfile.objects.get(facility=facility_b).provider is None
 
 
-def test_assign_provider_to_ordinary_facility_out_of_scope(personas, provider, enterprise_a):
+def test_assign_provider_ordinary_facility(personas, provider, enterprise_a):
     ordinary = create_record(
         EnvFacility, actor=personas["county_a_ee_officer"], enterprise=enterprise_a, name="活性炭吸附装置",
         facility_type="activated_carbon", status="planned",
@@ -275,7 +275,7 @@ def test_assign_provider_to_ordinary_facility_out_of_scope(personas, provider, e
 
 
 @pytest.mark.parametrize("persona", ["city_expert", "system_admin"])
-def test_assign_provider_refused_for_experts_and_admins(personas, provider, facility_a, persona):
+def test_assign_provider_rejected_for_others(personas, provider, facility_a, persona):
     with pytest.raises(NotPermitted):
         providers.assign_provider(facility_a.pk, actor=personas[persona], provider=provider, provider_role="builds")
 

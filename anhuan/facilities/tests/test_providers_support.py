@@ -30,7 +30,7 @@ def make_provider(actor, region, serial=1, name="邢台蓝天环保运维有限�
 
 
 def enforcement(actor, enterprise, **fields):
-    """Add an enforcement record of the actor's agency; by default an education visit without violation."""
+    """Add an enforcement record of the actor's agency, by default an education visit without violation."""
     values = {"inspected_on": INSPECTED, "inspectors": "张三、李四", "findings": "检查RTO焚烧炉运行记录", "measure": "education"}
     values.update(fields)
     return create_record(EnforcementRecord, actor=actor, enterprise=enterprise, **values)

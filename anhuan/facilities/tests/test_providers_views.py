@@ -45,7 +45,7 @@ def post(client, user, name, *args, data):
 
 
 @pytest.mark.parametrize("persona", READERS)
-def test_provider_list_and_detail_readable_by_staff(client, personas, provider, persona):
+def test_provider_pages_readable_by_staff(client, personas, provider, persona):
     assert get(client, personas[persona], "provider-list").status_code == 200
     assert get(client, personas[persona], "provider-detail", provider.pk).status_code == 200
 
@@ -78,7 +78,7 @@ def test_provider_list_search(client, personas, region_a, provider):
     assert [row.name for row in by_code.context["page_obj"]] == [provider.name]
 
 
-def test_provider_detail_lists_facilities_in_scope_only(client, personas, provider, facility_a, facility_b):
+def test_provider_detail_scope_only(client, personas, provider, facility_a, facility_b):
     providers.assign_provider(facility_a.pk, actor=personas["city_ee_officer"], provider=provider, provider_role="operates")
     providers.assign_provider(facility_b.pk, actor=personas["city_ee_officer"], provider=provider, provider_role="builds")
     county_a = get(client, personas["county_a_em_officer"], "provider-detail", provider.pk)
@@ -205,7 +205,7 @@ def test_assign_page_other_county_is_404(client, personas, provider, facility_b)
 
 
 @pytest.mark.parametrize("persona", ["city_expert", "system_admin"])
-def test_assign_page_refused_for_experts_and_admins(client, personas, provider, facility_a, persona):
+def test_assign_page_rejected_for_others(client, personas, provider, facility_a, persona):
     response = post(client, personas[persona], "facility-provider", facility_a.pk,
                     data={"provider": provider.pk, "provider_role": "builds"})
     assert response.status_code == 403

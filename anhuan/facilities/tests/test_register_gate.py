@@ -39,7 +39,7 @@ def safety_demonstration(facility, officer, outcome=Outcome.PASSED):
     )
 
 
-def test_new_key_facility_cannot_be_created_in_operation(officer, enterprise_a):
+def test_new_facility_not_created_operating(officer, enterprise_a):
     with pytest.raises(ValidationFailed) as refused:
         planned_rto(officer, enterprise_a, status="in_operation")
     assert refused.value.fields["field"] == "status"
@@ -51,14 +51,14 @@ def test_planned_key_facility_is_accepted(officer, enterprise_a):
     assert planned_rto(officer, enterprise_a).is_key is True
 
 
-def test_moving_to_construction_is_refused_without_demonstration(officer, enterprise_a):
+def test_construction_rejected_without_demonstration(officer, enterprise_a):
     facility = planned_rto(officer, enterprise_a)
     with pytest.raises(ValidationFailed, match="No passing safety demonstration"):
         update_record(facility, actor=officer, status="under_construction")
     assert EnvFacility.objects.get().status == "planned"
 
 
-def test_failed_demonstration_does_not_open_the_gate(officer, enterprise_a):
+def test_failed_demonstration_keeps_gate_closed(officer, enterprise_a):
     facility = planned_rto(officer, enterprise_a)
     safety_demonstration(facility, officer, outcome=Outcome.FAILED)
     (field, message), = record_errors(EnvFacility(**{**_values(facility), "status": "under_construction"}))
@@ -91,7 +91,7 @@ def test_existing_facility_recorded_in_operation(officer, enterprise_a):
     update_record(facility, actor=officer, capacity="40000立方米/小时")
 
 
-def test_stop_use_order_refuses_return_to_operation(officer, enterprise_a, personas):
+def test_stop_use_order_blocks_return(officer, enterprise_a, personas):
     facility = planned_rto(officer, enterprise_a, status="in_operation", commissioned_on=dt.date(2021, 5, 1))
     update_record(facility, actor=officer, status="stopped")
     StopUseOrder.objects.create(

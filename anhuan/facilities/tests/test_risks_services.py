@@ -89,7 +89,7 @@ def test_risk_change_invalid_leaves_row(personas, facility_a):
     assert SafetyRisk.objects.get(pk=risk.pk).kind == "poisoning"
 
 
-def test_risk_change_other_county_out_of_scope(personas, facility_a):
+def test_risk_change_other_county(personas, facility_a):
     risk = add_risk(facility_a, personas["county_a_em_officer"])
     with pytest.raises(OutOfScope):
         services.change_risk(risk, personas["county_b_em_officer"], kind="fire", level="low", description="x",
@@ -105,7 +105,7 @@ def test_risk_retired_keeps_audit(personas, facility_a):
     assert entry.changes["description"] == ["脱硝氨水储罐泄漏致人中毒", None]
 
 
-def test_risk_retire_other_county_out_of_scope(personas, facility_a):
+def test_risk_retire_other_county(personas, facility_a):
     risk = add_risk(facility_a, personas["county_a_em_officer"])
     with pytest.raises(OutOfScope):
         services.retire_risk(risk, personas["county_b_ee_officer"])

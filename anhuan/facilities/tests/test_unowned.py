@@ -55,7 +55,7 @@ def test_register_operator_name_counts_as_contracted(personas, enterprise_a, fac
     assert list(unowned_facilities(personas["county_a_ee_officer"])) == [facility_a]
 
 
-def test_key_facility_without_profile_listed_by_operator_name(personas, enterprise_a):
+def test_profileless_facility_listed_by_operator(personas, enterprise_a):
     facility = create_record(
         EnvFacility, actor=personas["county_a_ee_officer"], enterprise=enterprise_a, name="3号污水站",
         facility_type="wastewater", status="planned", operator_name="某水务公司",
